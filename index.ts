@@ -1,0 +1,2 @@
+// The package root: `dist/index.js` re-exports the public API (shared/spec/API.md).
+export * from './src/index.js';

@@ -1,0 +1,206 @@
+// The system volume: C:, known to the kernel as \Device\HarddiskVolumeN. Files
+// live in memory; `{ root }` mounts a host folder read-only beneath them
+// (symlinks followed; writes stay in memory and shadow the host's files).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { NtStatusError, STATUS_ACCESS_DENIED, STATUS_OBJECT_NAME_NOT_FOUND } from '../nt/status.js';
+import { parseVolumePath, type VolumePath } from './path.js';
+
+/** A code-integrity label: what an image's signature bits report (SEMANTICS.md §1). */
+export interface FileLabel {
+  signingLevel?: number;
+  signatureType?: number;
+}
+
+export interface VolumeOptions {
+  /** N of \Device\HarddiskVolumeN; default 3, as on a typical Windows 10/11 install. */
+  volumeNumber?: number;
+  /** A host folder mounted read-only as C:\. */
+  root?: string;
+}
+
+let nextFileId = 1;
+
+/** One file of the volume. Identity matters: a rewritten path is a new file. */
+export class VolumeFile {
+  /** Unique per file in this Node process; names its FILE_OBJECT. */
+  readonly id = nextFileId++;
+  /** `\Windows\System32\ntdll.dll`, spelled as stored. */
+  readonly volumePath: string;
+  /** `\Device\HarddiskVolume3\Windows\System32\ntdll.dll`. */
+  readonly ntPath: string;
+  /** `C:\Windows\System32\ntdll.dll`. */
+  readonly dosPath: string;
+  readonly name: string;
+  readonly label: FileLabel | null;
+  #bytes: Uint8Array | null;
+  readonly #hostPath: string | null;
+
+  constructor(volumeNumber: number, components: readonly string[], source: Uint8Array | string, label: FileLabel | null) {
+    this.volumePath = '\\' + components.join('\\');
+    this.ntPath = `\\Device\\HarddiskVolume${volumeNumber}${this.volumePath}`;
+    this.dosPath = 'C:' + this.volumePath;
+    this.name = components[components.length - 1] ?? '';
+    this.label = label;
+    this.#bytes = typeof source === 'string' ? null : source;
+    this.#hostPath = typeof source === 'string' ? source : null;
+  }
+
+  get bytes(): Uint8Array {
+    if (this.#bytes === null) {
+      try {
+        this.#bytes = new Uint8Array(readFileSync(this.#hostPath!));
+      } catch (error) {
+        throw new NtStatusError(STATUS_ACCESS_DENIED, `${this.dosPath}: cannot read host file ${this.#hostPath}: ${(error as Error).message}`);
+      }
+    }
+    return this.#bytes;
+  }
+}
+
+export class SystemVolume {
+  readonly volumeNumber: number;
+  readonly root: string | null;
+  readonly #files = new Map<string, VolumeFile>();
+  /** Host directory → (folded name → real name); filled on first look. */
+  readonly #hostDirectories = new Map<string, Map<string, string> | null>();
+  readonly #hostFiles = new Map<string, VolumeFile | null>();
+
+  constructor(options: VolumeOptions = {}) {
+    const volumeNumber = options.volumeNumber ?? 3;
+    if (!Number.isInteger(volumeNumber) || volumeNumber < 1) {
+      throw new RangeError(`volumeNumber must be a positive integer, got ${volumeNumber}`);
+    }
+    this.volumeNumber = volumeNumber;
+    this.root = options.root ?? null;
+    if (this.root !== null) {
+      let isDirectory = false;
+      try {
+        isDirectory = statSync(this.root).isDirectory();
+      } catch {
+        isDirectory = false;
+      }
+      if (!isDirectory) {
+        throw new NtStatusError(STATUS_OBJECT_NAME_NOT_FOUND, `system root ${this.root} is not a directory on the host`);
+      }
+    }
+  }
+
+  parse(path: string): VolumePath {
+    return parseVolumePath(path, this.volumeNumber);
+  }
+
+  /** Writes a file (in memory; never to a mounted host folder). `label` overrides its signature. */
+  writeFile(path: string, bytes: Uint8Array, label?: FileLabel): void {
+    if (!(bytes instanceof Uint8Array)) {
+      throw new TypeError(`writeFile(${path}): bytes must be a Uint8Array`);
+    }
+    if (label !== undefined) checkLabel(path, label);
+    const parsed = this.parse(path);
+    if (parsed.components.length === 0) {
+      throw new NtStatusError(STATUS_ACCESS_DENIED, `writeFile(${path}): cannot write the volume's root directory`);
+    }
+    const existing = this.lookup(parsed);
+    // Keep the stored spelling of an existing file's name, as NTFS does on overwrite.
+    const components = existing ? existing.volumePath.slice(1).split('\\') : parsed.components;
+    this.#files.set(parsed.key, new VolumeFile(this.volumeNumber, components, bytes, label ?? null));
+  }
+
+  readFile(path: string): Uint8Array {
+    return this.open(path).bytes;
+  }
+
+  exists(path: string): boolean {
+    try {
+      return this.lookup(this.parse(path)) !== null;
+    } catch (error) {
+      if (error instanceof NtStatusError) return false;
+      throw error;
+    }
+  }
+
+  /** The file at `path`; STATUS_OBJECT_NAME_NOT_FOUND when there is none. */
+  open(path: string): VolumeFile {
+    const file = this.lookup(this.parse(path));
+    if (file === null) throw new NtStatusError(STATUS_OBJECT_NAME_NOT_FOUND, `${path}: no such file on C:`);
+    return file;
+  }
+
+  /** The file at `path`, or null (also for malformed paths). */
+  tryOpen(path: string): VolumeFile | null {
+    try {
+      return this.lookup(this.parse(path));
+    } catch (error) {
+      if (error instanceof NtStatusError) return null;
+      throw error;
+    }
+  }
+
+  /** Paths of the in-memory files, for listings. */
+  memoryFiles(): VolumeFile[] {
+    return [...this.#files.values()];
+  }
+
+  private lookup(path: VolumePath): VolumeFile | null {
+    return this.#files.get(path.key) ?? this.lookupHost(path);
+  }
+
+  private lookupHost(path: VolumePath): VolumeFile | null {
+    if (this.root === null || path.components.length === 0) return null;
+    const cached = this.#hostFiles.get(path.key);
+    if (cached !== undefined) return cached;
+    let hostPath = this.root;
+    const spelled: string[] = [];
+    let found = true;
+    for (const component of path.components) {
+      const entries = this.hostDirectory(hostPath);
+      const real = entries?.get(component.toLowerCase());
+      if (real === undefined) {
+        found = false;
+        break;
+      }
+      spelled.push(real);
+      hostPath = join(hostPath, real);
+    }
+    let file: VolumeFile | null = null;
+    if (found) {
+      try {
+        if (statSync(hostPath).isFile()) file = new VolumeFile(this.volumeNumber, spelled, hostPath, null);
+      } catch {
+        file = null; // a dangling symlink is no file
+      }
+    }
+    this.#hostFiles.set(path.key, file);
+    return file;
+  }
+
+  private hostDirectory(hostPath: string): Map<string, string> | null {
+    let entries = this.#hostDirectories.get(hostPath);
+    if (entries === undefined) {
+      try {
+        entries = new Map();
+        for (const name of readdirSync(hostPath)) {
+          const folded = name.toLowerCase();
+          if (!entries.has(folded)) entries.set(folded, name);
+        }
+      } catch {
+        entries = null;
+      }
+      this.#hostDirectories.set(hostPath, entries);
+    }
+    return entries;
+  }
+}
+
+function checkLabel(path: string, label: FileLabel): void {
+  if (label === null || typeof label !== 'object') {
+    throw new TypeError(`writeFile(${path}): label must be an object { signingLevel?, signatureType? }`);
+  }
+  const { signingLevel, signatureType } = label;
+  if (signingLevel !== undefined && !(Number.isInteger(signingLevel) && signingLevel >= 0 && signingLevel <= 0xf)) {
+    throw new RangeError(`writeFile(${path}): label.signingLevel must be an SE_SIGNING_LEVEL_* value 0..15, got ${signingLevel}`);
+  }
+  if (signatureType !== undefined && !(Number.isInteger(signatureType) && signatureType >= 0 && signatureType <= 7)) {
+    throw new RangeError(`writeFile(${path}): label.signatureType must be an SE_IMAGE_SIGNATURE_TYPE value 0..7, got ${signatureType}`);
+  }
+}

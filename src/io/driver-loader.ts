@@ -1,0 +1,130 @@
+// ZwLoadDriver / ZwUnloadDriver (SEMANTICS.md §5C, §7): load the image and its
+// imports, report it, run DriverEntry; unload runs DriverUnload and frees the
+// image without checking anything, exactly as Windows.
+import { baseName } from '../fs/path.js';
+import type { VolumeFile } from '../fs/volume.js';
+import type { Kernel } from '../ke/kernel.js';
+import { isKernelStop, UnresolvedImport } from '../ke/stops.js';
+import type { SystemModule } from '../mm/system-image.js';
+import {
+  NT_SUCCESS,
+  NtStatusError,
+  STATUS_IMAGE_ALREADY_LOADED,
+  STATUS_INVALID_DEVICE_REQUEST,
+  STATUS_OBJECT_NAME_NOT_FOUND,
+  STATUS_PROCEDURE_NOT_FOUND,
+  STATUS_SUCCESS,
+} from '../nt/status.js';
+import { type Driver, type DriverObject, DriverRecord } from './driver-record.js';
+
+interface LoadedDriver {
+  record: DriverRecord;
+  module: SystemModule;
+}
+
+/** A driver file with no model code: loads, registers nothing, unloads cleanly. */
+const quietDriver: Driver = {
+  DriverEntry(driverObject) {
+    driverObject.DriverUnload = () => {};
+    return STATUS_SUCCESS;
+  },
+};
+
+export class DriverLoader {
+  readonly #kernel: Kernel;
+  /** Loaded drivers by folded volume path. */
+  readonly #loaded = new Map<string, LoadedDriver>();
+
+  constructor(kernel: Kernel) {
+    this.#kernel = kernel;
+  }
+
+  /** Drivers now loaded, in load order. */
+  get loaded(): DriverRecord[] {
+    return [...this.#loaded.values()].map((d) => d.record);
+  }
+
+  load(path: string, driver: Driver = quietDriver): number {
+    if (driver === null || typeof driver !== 'object' || typeof driver.DriverEntry !== 'function') {
+      throw new TypeError(`loadDriver(${path}): driver must be an object with a DriverEntry function`);
+    }
+    const kernel = this.#kernel;
+    const file = kernel.fs.open(path);
+    const key = file.volumePath.toLowerCase();
+    // A second load reports nothing (§5C).
+    if (this.#loaded.has(key)) {
+      throw new NtStatusError(STATUS_IMAGE_ALREADY_LOADED, `${file.dosPath} is already loaded`);
+    }
+    const module = kernel.systemImages.load(file);
+    const object: DriverObject = {
+      DriverName: `\\Driver\\${file.name.replace(/\.sys$/i, '')}`,
+      DriverUnload: null,
+      DriverStart: module.base,
+      DriverSize: module.size,
+    };
+    const record = new DriverRecord(file.name, object, module.base, module.size);
+    const registryPath = `\\Registry\\Machine\\System\\CurrentControlSet\\Services\\${file.name.replace(/\.sys$/i, '')}`;
+    let status: unknown;
+    try {
+      status = kernel.runAsDriver(record, () => driver.DriverEntry(object, registryPath));
+    } catch (error) {
+      if (error instanceof UnresolvedImport) {
+        // A model driver has no import table: the import shows up when called.
+        // The real loader would have refused the image before DriverEntry ran,
+        // so undo what this DriverEntry did and fail as the loader does.
+        kernel.forgetRegistrationsOf(record);
+        this.free(record, module);
+        throw new NtStatusError(STATUS_PROCEDURE_NOT_FOUND, `${file.name} imports ${error.routine}, which build ${kernel.profile.build} does not export`);
+      }
+      if (isKernelStop(error)) throw error;
+      kernel.raiseBugCheck(kernel.exceptionBugCheck(record, module.base + BigInt(module.section.image.addressOfEntryPoint), error, 'DriverEntry'));
+    }
+    if (typeof status !== 'number' || !Number.isInteger(status)) {
+      this.free(record, module);
+      throw new TypeError(`${file.name}: DriverEntry returned ${String(status)}; it must return an NTSTATUS number`);
+    }
+    if (!NT_SUCCESS(status)) {
+      // The image goes without DriverUnload; its routines stay registered (§5C, §7).
+      this.free(record, module);
+      throw new NtStatusError(status, `${file.name}: DriverEntry failed`);
+    }
+    this.#loaded.set(key, { record, module });
+    return status >>> 0;
+  }
+
+  unload(path: string): number {
+    const kernel = this.#kernel;
+    const file = this.findLoadedFile(path);
+    const entry = this.#loaded.get(file.volumePath.toLowerCase())!;
+    const { record, module } = entry;
+    const unload = record.object.DriverUnload;
+    if (typeof unload !== 'function') {
+      throw new NtStatusError(STATUS_INVALID_DEVICE_REQUEST, `${record.fileName} set no DriverUnload, so it cannot be unloaded`);
+    }
+    try {
+      kernel.runAsDriver(record, () => unload(record.object));
+    } catch (error) {
+      if (isKernelStop(error)) throw error;
+      kernel.raiseBugCheck(kernel.exceptionBugCheck(record, record.addressOf(unload), error, 'DriverUnload'));
+    }
+    if (kernel.verifier) kernel.verifyNoRoutinesLeft(record);
+    this.#loaded.delete(file.volumePath.toLowerCase());
+    this.free(record, module);
+    return STATUS_SUCCESS;
+  }
+
+  private findLoadedFile(path: string): VolumeFile {
+    const kernel = this.#kernel;
+    const parsed = kernel.fs.parse(path);
+    const loaded = this.#loaded.get(parsed.key);
+    if (!loaded) {
+      throw new NtStatusError(STATUS_OBJECT_NAME_NOT_FOUND, `${path}: no driver of that path (${baseName(path)}) is loaded`);
+    }
+    return loaded.module.file;
+  }
+
+  private free(record: DriverRecord, module: SystemModule): void {
+    record.unloaded = true;
+    this.#kernel.systemImages.dereference(module);
+  }
+}

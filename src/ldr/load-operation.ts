@@ -1,0 +1,220 @@
+// One LdrLoadDll / process-initialisation pass over one side of a process:
+// maps DLLs depth-first in import-table order, each once per process, snaps
+// every import (following forwarders), and remembers what it mapped so a
+// failure can unmap it again (docs/loader.md; SEMANTICS.md §5A for the maps).
+import type { VolumeFile } from '../fs/volume.js';
+import type { Kernel } from '../ke/kernel.js';
+import { mapImageView } from '../mm/map-image.js';
+import type { ImageView } from '../mm/view.js';
+import { machineName } from '../nt/constants.js';
+import {
+  NtStatusError,
+  STATUS_DLL_NOT_FOUND,
+  STATUS_ENTRYPOINT_NOT_FOUND,
+  STATUS_INVALID_IMAGE_FORMAT,
+  STATUS_ORDINAL_NOT_FOUND,
+} from '../nt/status.js';
+import type { Process } from '../ps/process.js';
+import type { ApiSetResolver } from './api-sets.js';
+import { foldDllName, isApiSetName, isExtensionSetName } from './dll-name.js';
+import { findExport } from './export-index.js';
+import { parseForwarder } from './forwarder.js';
+import { KNOWN_DLLS_REGISTRY, knownDllClosure } from './known-dlls.js';
+import { searchDirectories, systemDirectory, type LoaderWorld } from './search-path.js';
+
+/** Who asked for a DLL: a display path for messages, and a folded base name for API-set host choice. */
+export interface Importer {
+  path: string;
+  baseName: string | null;
+}
+
+const MAX_FORWARDER_HOPS = 16;
+
+export class LoadOperation {
+  /** Views this operation mapped, in map order: unmapped again if it fails. */
+  readonly mapped: ImageView[] = [];
+  readonly #kernel: Kernel;
+  readonly #process: Process;
+  readonly #world: LoaderWorld;
+  readonly #apiSets: ApiSetResolver;
+  #known: Set<string> | null = null;
+
+  constructor(kernel: Kernel, process: Process, world: LoaderWorld, apiSets: ApiSetResolver) {
+    this.#kernel = kernel;
+    this.#process = process;
+    this.#world = world;
+    this.#apiSets = apiSets;
+  }
+
+  /** Loads a DLL given by full path (LoadLibrary of a path, the WoW64 DLLs). */
+  loadFile(file: VolumeFile): ImageView {
+    const { view, fresh } = this.map(file);
+    if (fresh && this.fits(view)) this.walk(view);
+    return view;
+  }
+
+  /**
+   * Loads the DLL `name` (as an import table or LoadLibrary spells it) with
+   * its imports; null for an extension API set that has no host (skipped, as
+   * Windows does).
+   */
+  loadByName(name: string, importer: Importer): ImageView | null {
+    let wanted = foldDllName(name);
+    if (isApiSetName(wanted)) {
+      const resolved = this.#apiSets.resolve(wanted, importer.baseName);
+      if (resolved !== null && resolved.host === null) {
+        if (isExtensionSetName(wanted)) return null;
+        throw new NtStatusError(STATUS_DLL_NOT_FOUND, `${name} (imported by ${importer.path}) is an API set with no host DLL on this system`);
+      }
+      // Unknown contract: look for a file of that name, as for any DLL (docs/loader.md).
+      if (resolved !== null) wanted = foldDllName(resolved.host);
+    }
+    const loaded = this.findLoaded(wanted);
+    if (loaded !== null) return loaded;
+    const candidates = this.candidates(wanted);
+    let wrongMachine: ImageView | null = null;
+    for (const file of candidates) {
+      const { view, fresh } = this.map(file);
+      if (this.fits(view)) {
+        if (fresh) this.walk(view);
+        return view;
+      }
+      // Wrong machine: the map was made (and notified); the loader drops it and searches on.
+      wrongMachine = view;
+      if (fresh) this.unmap(view);
+    }
+    // An extension set whose host is absent is skipped, as Windows does.
+    if (isExtensionSetName(name) && wrongMachine === null) return null;
+    const shown = wanted === foldDllName(name) ? name : `${name} (API set host ${wanted})`;
+    if (wrongMachine !== null) {
+      throw new NtStatusError(
+        STATUS_INVALID_IMAGE_FORMAT,
+        `${shown} (imported by ${importer.path}): ${wrongMachine.section.file.dosPath} is ${machineName(wrongMachine.section.machine)}, ` +
+          `not ${machineName(this.worldMachine())}, and no other copy was found`,
+      );
+    }
+    throw new NtStatusError(STATUS_DLL_NOT_FOUND, `${shown} (imported by ${importer.path}) was not found; searched ${this.describeSearch(wanted)}`);
+  }
+
+  /** Walks the imports of an already-mapped image (the EXE at process start). */
+  walk(view: ImageView): void {
+    const image = view.section.image;
+    const importer: Importer = { path: view.section.file.dosPath, baseName: view.section.file.name.toLowerCase() };
+    const targets: (ImageView | null)[] = [];
+    for (const entry of image.imports) targets.push(this.loadByName(entry.dll, importer));
+    image.imports.forEach((entry, i) => {
+      const target = targets[i];
+      if (target === null || target === undefined) return;
+      for (const wanted of entry.functions) this.snap(target, wanted, importer, 0);
+    });
+  }
+
+  /** Unmaps everything this operation mapped, newest first (the notifications stay made). */
+  rollback(): void {
+    for (let i = this.mapped.length - 1; i >= 0; i--) this.unmap(this.mapped[i]!);
+  }
+
+  private unmap(view: ImageView): void {
+    const at = this.mapped.indexOf(view);
+    if (at >= 0) this.mapped.splice(at, 1);
+    if (this.#process.terminating || !this.#process.views.includes(view)) return;
+    this.#process.unmapView(view.base);
+  }
+
+  /** Resolves one imported function in `target`, loading forwarders' DLLs. */
+  private snap(target: ImageView, wanted: string | number, importer: Importer, hops: number): void {
+    const found = findExport(target.section, wanted);
+    const dll = target.section.file.dosPath;
+    if (found === undefined) {
+      if (typeof wanted === 'number') {
+        throw new NtStatusError(STATUS_ORDINAL_NOT_FOUND, `ordinal ${wanted} is not exported by ${dll} (imported by ${importer.path})`);
+      }
+      throw new NtStatusError(STATUS_ENTRYPOINT_NOT_FOUND, `${wanted} is not exported by ${dll} (imported by ${importer.path})`);
+    }
+    if (found.forwarder === null) return;
+    const label = typeof wanted === 'number' ? `#${wanted}` : wanted;
+    if (hops >= MAX_FORWARDER_HOPS) {
+      throw new NtStatusError(STATUS_ENTRYPOINT_NOT_FOUND, `${label} of ${dll}: forwarder chain longer than ${MAX_FORWARDER_HOPS} (a loop?) (imported by ${importer.path})`);
+    }
+    const forwarder = parseForwarder(found.forwarder, `${dll} export ${label}`);
+    const forwarding: Importer = { path: `${dll} (forwarding ${label} for ${importer.path})`, baseName: target.section.file.name.toLowerCase() };
+    const next = this.loadByName(forwarder.dll, forwarding);
+    if (next !== null) this.snap(next, forwarder.target, forwarding, hops + 1);
+  }
+
+  /** Maps `file` unless this process's loader has it already. */
+  private map(file: VolumeFile): { view: ImageView; fresh: boolean } {
+    const key = file.volumePath.toLowerCase();
+    const existing = this.#process.loaderModules.get(key);
+    if (existing !== undefined) return { view: existing, fresh: false };
+    const view = mapImageView(this.#kernel, this.#process, file, {}, true);
+    this.mapped.push(view);
+    this.#process.loaderModules.set(key, view);
+    return { view, fresh: true };
+  }
+
+  /** Code of another machine cannot run on this side of the process (resource-only images can load anywhere). */
+  private fits(view: ImageView): boolean {
+    return !view.section.containsCode || view.section.machine === this.worldMachine();
+  }
+
+  private worldMachine(): number {
+    return this.#world === 'guest' ? this.#process.machine : this.#kernel.nativeMachine;
+  }
+
+  /** LdrpFindLoadedDllByName: a module of this side already loaded under that base name. */
+  private findLoaded(name: string): ImageView | null {
+    for (const [key, view] of this.#process.loaderModules) {
+      if (key.slice(key.lastIndexOf('\\') + 1) === name && this.worldOf(view) === this.#world) return view;
+    }
+    return null;
+  }
+
+  private worldOf(view: ImageView): LoaderWorld {
+    return this.#process.wow64 && !view.section.is64Bit ? 'guest' : 'native';
+  }
+
+  /** Files to try, in order: the KnownDLLs copy alone, or every folder of the search path that has one. */
+  private candidates(name: string): VolumeFile[] {
+    const fs = this.#kernel.fs;
+    const system = systemDirectory(this.#kernel, this.#process, this.#world);
+    const systemCopy = fs.tryOpen(`${system}\\${name}`);
+    if (systemCopy !== null && KNOWN_DLLS_REGISTRY.has(name)) return [systemCopy];
+    const found: VolumeFile[] = [];
+    for (const folder of searchDirectories(this.#kernel, this.#process, this.#world)) {
+      const file = fs.tryOpen(`${folder}\\${name}`);
+      if (file === null) continue;
+      // A copy beside the EXE of a DLL smss made known (an import of a known DLL) loses to \KnownDlls.
+      if (systemCopy !== null && file !== systemCopy && found.length === 0 && this.knownDlls().has(name)) return [systemCopy];
+      found.push(file);
+    }
+    return found;
+  }
+
+  /** \KnownDlls of this side: the registry list and its import closure in the system directory. */
+  private knownDlls(): Set<string> {
+    if (this.#known !== null) return this.#known;
+    const system = systemDirectory(this.#kernel, this.#process, this.#world);
+    this.#known = knownDllClosure((name) => {
+      const file = this.#kernel.fs.tryOpen(`${system}\\${name}`);
+      if (file === null) return null;
+      const hosts: string[] = [];
+      for (const entry of this.#kernel.sections.sectionFor(file).image.imports) {
+        let dll = foldDllName(entry.dll);
+        if (isApiSetName(dll)) {
+          const resolved = this.#apiSets.resolve(dll, name);
+          if (resolved === null || resolved.host === null) continue;
+          dll = foldDllName(resolved.host);
+        }
+        hosts.push(dll);
+      }
+      return hosts;
+    });
+    return this.#known;
+  }
+
+  private describeSearch(name: string): string {
+    const folders = searchDirectories(this.#kernel, this.#process, this.#world);
+    return `${KNOWN_DLLS_REGISTRY.has(name) ? 'KnownDLLs, ' : ''}${folders.join(', ')}`;
+  }
+}

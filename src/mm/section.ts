@@ -1,0 +1,92 @@
+// Image sections (SEC_IMAGE): one per file, parsed once and shared by every
+// view of it, as the kernel's control area is. A malformed file fails the same
+// way every time without being parsed again.
+import type { FileLabel, VolumeFile } from '../fs/volume.js';
+import { FileObject } from '../nt/image-info.js';
+import { NtStatusError } from '../nt/status.js';
+import { SE_SIGNING_LEVEL_UNSIGNED, SeImageSignatureNone } from '../nt/constants.js';
+import { parsePe } from '../pe/parse.js';
+import type { PeImage } from '../pe/types.js';
+import { pageRound } from './address-space.js';
+
+export interface CodeIntegrityLabel {
+  signingLevel: number;
+  signatureType: number;
+}
+
+/** Computes a file's label from its bytes (Authenticode); injected by the kernel. */
+export type LabelSource = (bytes: Uint8Array) => CodeIntegrityLabel;
+
+const IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE = 0x40;
+
+export class ImageSection {
+  readonly file: VolumeFile;
+  readonly image: PeImage;
+  readonly fileObject: FileObject;
+  /** SizeOfImage rounded up to pages: what a whole-image view spans. */
+  readonly imageSize: number;
+  readonly machine: number;
+  readonly is64Bit: boolean;
+  readonly containsCode: boolean;
+  readonly isDll: boolean;
+  readonly dynamicBase: boolean;
+  /** Base chosen once for an ASLR DLL, shared by every process (per boot). */
+  aslrBase: bigint | null = null;
+  readonly #labelSource: LabelSource;
+  #label: CodeIntegrityLabel | null = null;
+
+  constructor(file: VolumeFile, image: PeImage, fileObjectAddress: bigint, labelSource: LabelSource) {
+    this.file = file;
+    this.image = image;
+    this.fileObject = new FileObject(file.volumePath, fileObjectAddress);
+    this.imageSize = pageRound(image.sizeOfImage);
+    this.machine = image.machine;
+    this.is64Bit = image.magic === 0x20b;
+    this.containsCode = image.containsCode;
+    this.isDll = (image.characteristics & 0x2000) !== 0;
+    this.dynamicBase = (image.dllCharacteristics & IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE) !== 0;
+    this.#labelSource = labelSource;
+  }
+
+  /** The code-integrity label: the one given with writeFile, else the embedded signature's. */
+  get label(): CodeIntegrityLabel {
+    if (this.#label === null) {
+      const given: FileLabel | null = this.file.label;
+      const needComputed = given?.signingLevel === undefined || given?.signatureType === undefined;
+      const computed = needComputed ? this.#labelSource(this.file.bytes) : null;
+      this.#label = {
+        signingLevel: given?.signingLevel ?? computed?.signingLevel ?? SE_SIGNING_LEVEL_UNSIGNED,
+        signatureType: given?.signatureType ?? computed?.signatureType ?? SeImageSignatureNone,
+      };
+    }
+    return this.#label;
+  }
+}
+
+export class SectionCache {
+  readonly #sections = new WeakMap<VolumeFile, ImageSection | NtStatusError>();
+  readonly #labelSource: LabelSource;
+  readonly #fileObjectBase: bigint;
+
+  constructor(labelSource: LabelSource, fileObjectBase: bigint) {
+    this.#labelSource = labelSource;
+    this.#fileObjectBase = fileObjectBase;
+  }
+
+  /** NtCreateSection(SEC_IMAGE) on `file`: throws STATUS_INVALID_IMAGE_FORMAT for a bad image. */
+  sectionFor(file: VolumeFile): ImageSection {
+    let section = this.#sections.get(file);
+    if (section === undefined) {
+      try {
+        const image = parsePe(file.bytes);
+        section = new ImageSection(file, image, this.#fileObjectBase + BigInt(file.id) * 0x100n, this.#labelSource);
+      } catch (error) {
+        if (!(error instanceof NtStatusError)) throw error;
+        section = new NtStatusError(error.status, `${file.dosPath}: ${error.message}`);
+      }
+      this.#sections.set(file, section);
+    }
+    if (section instanceof NtStatusError) throw section;
+    return section;
+  }
+}

@@ -1,0 +1,123 @@
+// PspLoadImageNotifyRoutine: the slot array, registration, removal and dispatch
+// (SEMANTICS.md §2–4).
+import { CallbackBlock } from '../ex/callback-block.js';
+import type { DriverRecord } from '../io/driver-record.js';
+import type { ExecutionFrame } from '../ke/context.js';
+import type { Waiter } from '../ke/wait.js';
+import type { ImageInfo } from '../nt/image-info.js';
+import { PS_IMAGE_NOTIFY_CONFLICTING_ARCHITECTURE } from '../nt/constants.js';
+import {
+  STATUS_INSUFFICIENT_RESOURCES,
+  STATUS_INVALID_PARAMETER_2,
+  STATUS_PROCEDURE_NOT_FOUND,
+  STATUS_SUCCESS,
+} from '../nt/status.js';
+import type { LoadImageNotifyRoutine } from './routine.js';
+
+/** What the dispatcher needs from the kernel when a routine brings the machine down. */
+export interface DispatchFailureSink {
+  /** The block's driver was unloaded: calling it executes freed memory (§7). Throws. */
+  staleRoutine(block: CallbackBlock): never;
+  /** The routine threw (§7). Throws, unless the error must pass through unchanged. */
+  routineFailed(block: CallbackBlock, error: unknown): never;
+}
+
+export class LoadImageNotifyTable {
+  readonly slots: (CallbackBlock | undefined)[];
+  /** Registered slots (PspLoadImageNotifyRoutineCount). */
+  count = 0;
+  /** The global "image notify enabled" bit: set by the first registration, never cleared. */
+  enabled = false;
+  /** Fault injection: return true to make the callback-block allocation fail. */
+  allocationFailure: ((what: string) => boolean) | null = null;
+
+  constructor(capacity: number) {
+    this.slots = new Array<CallbackBlock | undefined>(capacity).fill(undefined);
+  }
+
+  /** PsSetLoadImageNotifyRoutineEx, in the kernel's order of checks (§2). */
+  register(
+    routine: LoadImageNotifyRoutine | null,
+    flags: number | bigint,
+    owner: DriverRecord | null,
+    addressOf: (routine: LoadImageNotifyRoutine | null) => bigint,
+  ): number {
+    // 1. Any bit but bit 0 of the pointer-sized flags: nothing allocated, no slot used.
+    if (flags !== 0 && flags !== 1 && flags !== 0n && flags !== 1n) return STATUS_INVALID_PARAMETER_2;
+    // 2. Allocate the block.
+    if (this.allocationFailure?.('EX_CALLBACK_ROUTINE_BLOCK')) return STATUS_INSUFFICIENT_RESOURCES;
+    const block = new CallbackBlock(routine, Number(flags), owner, addressOf(routine));
+    // 3. Lowest empty slot; none free: the block is freed, same status as step 2.
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i++) {
+      if (slots[i] === undefined) {
+        slots[i] = block;
+        // 4. Count and the sticky enable bit.
+        this.count++;
+        this.enabled = true;
+        return STATUS_SUCCESS;
+      }
+    }
+    return STATUS_INSUFFICIENT_RESOURCES;
+  }
+
+  /**
+   * PsRemoveLoadImageNotifyRoutine (§3): empties the lowest slot holding
+   * `routine`, then waits for that block's in-flight invocations to return.
+   */
+  remove(routine: LoadImageNotifyRoutine | null, waiter: Waiter, describe: (b: CallbackBlock) => string): number {
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i++) {
+      const block = slots[i];
+      if (block !== undefined && block.routine === routine) {
+        slots[i] = undefined;
+        this.count--;
+        block.rundown.waitForRelease(waiter, () => describe(block));
+        return STATUS_SUCCESS;
+      }
+    }
+    return STATUS_PROCEDURE_NOT_FOUND;
+  }
+
+  /** Blocks now registered, in slot order. */
+  registered(): CallbackBlock[] {
+    return this.slots.filter((b): b is CallbackBlock => b !== undefined);
+  }
+
+  /**
+   * PsCallImageNotifyRoutines (§4): slot 0→N, each slot read when the loop
+   * reaches it. `frame` is the dispatch's execution context; its `driver` is
+   * set to each routine's owner while that routine runs. One ImageInfo serves
+   * every routine: nothing is allocated per routine.
+   */
+  dispatch(
+    fullImageName: string | null,
+    processId: number,
+    imageInfo: ImageInfo,
+    frame: ExecutionFrame,
+    sink: DispatchFailureSink,
+  ): void {
+    const slots = this.slots;
+    const mismatch = imageInfo.MachineTypeMismatch !== 0;
+    for (let i = 0; i < slots.length; i++) {
+      const block = slots[i];
+      if (block === undefined) continue;
+      const routine = block.routine;
+      // NULL routines are skipped; mismatch images reach only flagged registrations (§6).
+      if (routine === null) continue;
+      if (mismatch && (block.flags & PS_IMAGE_NOTIFY_CONFLICTING_ARCHITECTURE) === 0) continue;
+      if (!block.rundown.acquire()) continue;
+      try {
+        const owner = block.owner;
+        if (owner !== null && owner.unloaded) sink.staleRoutine(block);
+        frame.driver = owner;
+        routine(fullImageName, processId, imageInfo);
+      } catch (error) {
+        sink.routineFailed(block, error);
+      } finally {
+        frame.driver = null;
+        block.rundown.release();
+      }
+    }
+  }
+}
