@@ -10,7 +10,8 @@ export function machineLine(): string {
 
 export function printTable(title: string, rows: Row[]): void {
   console.log(`\n${title}`);
-  const format = (v: number | string) => (typeof v === 'number' ? (v >= 100 ? v.toFixed(0) : v.toFixed(2)) : v);
+  const format = (v: number | string) =>
+    typeof v !== 'number' ? v : Number.isInteger(v) ? String(v) : v >= 100 ? v.toFixed(0) : v.toFixed(2);
   const keys = Object.keys(rows[0] ?? {});
   const cells = rows.map((r) => keys.map((k) => String(format(r[k]!))));
   const widths = keys.map((k, i) => Math.max(k.length, ...cells.map((c) => c[i]!.length)));

@@ -40,7 +40,7 @@ export class AddressSpace {
 
   /**
    * Reserves `size` bytes at `preferred` if free, else at a random free spot
-   * of [low, high) or, failing that, of `fallback`. Returns null when full.
+   * of [low, high) narrowed to `window`. Returns null when there is none.
    */
   reserve(size: number, preferred: bigint | null, window?: { low: bigint; high: bigint }): bigint | null {
     if (preferred !== null && this.isFree(preferred, size)) return this.add(preferred, size);
@@ -55,12 +55,12 @@ export class AddressSpace {
       }
     }
     // Dense or tiny space: first fit, bottom-up.
-    let candidate = roundUp(this.low, ALLOCATION_GRANULARITY);
+    let candidate = roundUp(low, ALLOCATION_GRANULARITY);
     for (const r of [...this.#reservations].sort((a, b) => (a.base < b.base ? -1 : 1))) {
       if (candidate + span <= r.base) break;
       if (r.end > candidate) candidate = roundUp(r.end, ALLOCATION_GRANULARITY);
     }
-    return this.isFree(candidate, size) ? this.add(candidate, size) : null;
+    return candidate + span <= high && this.isFree(candidate, size) ? this.add(candidate, size) : null;
   }
 
   release(base: bigint): void {

@@ -21,6 +21,9 @@ import { isMachineTypeMismatch } from './mismatch.js';
 import type { ImageSection } from './section.js';
 import type { ImageView } from './view.js';
 
+/** Where a 32-bit image may go in any process: below 2 GiB. */
+const LOW_2GB = { low: 0x10000n, high: 0x7fff0000n };
+
 export interface MapImageOptions {
   /** SEC_IMAGE_NO_EXECUTE: must be mapped read-only, never notified. */
   noExecute?: boolean;
@@ -95,7 +98,7 @@ export function mapImageView(
     processIsWow64: process.wow64,
   });
   const preferred = preferredBase(kernel, process, section);
-  const base = process.addressSpace.reserve(viewSize, preferred);
+  const base = process.addressSpace.reserve(viewSize, preferred, section.is64Bit ? undefined : LOW_2GB);
   if (base === null) {
     throw new NtStatusError(STATUS_NO_MEMORY, `${file.dosPath}: no free 0x${viewSize.toString(16)}-byte range in process ${process.pid}`);
   }

@@ -65,7 +65,9 @@ export function createProcess(kernel: Kernel, path: string, options: CreateProce
     machine: kind.machine,
     wow64: kind.wow64,
     system: false,
-    addressSpace: kernel.memory.newUserAddressSpace(section.is64Bit),
+    // A 64-bit OS gives every process, WoW64 ones included, a 64-bit address space;
+    // 32-bit images are kept below 2 GiB by the view placement.
+    addressSpace: kernel.memory.newUserAddressSpace(kernel.pointerWidth === 'x64'),
     image: exe,
     parentPid: options.parentPid ?? 0,
   });
