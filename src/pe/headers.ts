@@ -104,8 +104,12 @@ export function readHeaders(r: ByteReader): Headers {
       pointerToRawData: r.u32(at + 20, `${field}.PointerToRawData`),
       characteristics: r.u32(at + 36, `${field}.Characteristics`),
     };
-    if (section.sizeOfRawData !== 0 && section.pointerToRawData >= r.length) {
-      throw malformed(`${field}.PointerToRawData`, `0x${section.pointerToRawData.toString(16)} (section ${JSON.stringify(name)}) lies outside the ${r.length}-byte file`);
+    // A truncated file: the section's raw data must be in it, as the image loader requires.
+    if (section.sizeOfRawData !== 0 && section.pointerToRawData + section.sizeOfRawData > r.length) {
+      throw malformed(
+        `${field}.SizeOfRawData`,
+        `section ${JSON.stringify(name)} raw data 0x${section.pointerToRawData.toString(16)}+0x${section.sizeOfRawData.toString(16)} runs past the end of the ${r.length}-byte file`,
+      );
     }
     sections.push(section);
   }
