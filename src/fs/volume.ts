@@ -27,6 +27,8 @@ export class VolumeFile {
   readonly id = nextFileId++;
   /** `\Windows\System32\ntdll.dll`, spelled as stored. */
   readonly volumePath: string;
+  /** The folded volume path: how NTFS compares names, and every per-file table's key. */
+  readonly key: string;
   /** `\Device\HarddiskVolume3\Windows\System32\ntdll.dll`. */
   readonly ntPath: string;
   /** `C:\Windows\System32\ntdll.dll`. */
@@ -38,6 +40,7 @@ export class VolumeFile {
 
   constructor(volumeNumber: number, components: readonly string[], source: Uint8Array | string, label: FileLabel | null) {
     this.volumePath = '\\' + components.join('\\');
+    this.key = this.volumePath.toLowerCase();
     this.ntPath = `\\Device\\HarddiskVolume${volumeNumber}${this.volumePath}`;
     this.dosPath = 'C:' + this.volumePath;
     this.name = components[components.length - 1] ?? '';
@@ -65,6 +68,7 @@ export class SystemVolume {
   /** Host directory → (folded name → real name); filled on first look. */
   readonly #hostDirectories = new Map<string, Map<string, string> | null>();
   readonly #hostFiles = new Map<string, VolumeFile | null>();
+  readonly #parsed = new Map<string, VolumePath>();
 
   constructor(options: VolumeOptions = {}) {
     const volumeNumber = options.volumeNumber ?? 3;
@@ -86,8 +90,15 @@ export class SystemVolume {
     }
   }
 
+  /** Parses (and remembers) a path: the same strings come back on every map and load. */
   parse(path: string): VolumePath {
-    return parseVolumePath(path, this.volumeNumber);
+    let parsed = this.#parsed.get(path);
+    if (parsed === undefined) {
+      parsed = parseVolumePath(path, this.volumeNumber);
+      if (this.#parsed.size >= 4096) this.#parsed.clear();
+      this.#parsed.set(path, parsed);
+    }
+    return parsed;
   }
 
   /** Writes a file (in memory; never to a mounted host folder). `label` overrides its signature. */

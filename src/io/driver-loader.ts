@@ -50,7 +50,7 @@ export class DriverLoader {
     }
     const kernel = this.#kernel;
     const file = kernel.fs.open(path);
-    const key = file.volumePath.toLowerCase();
+    const key = file.key;
     // A second load reports nothing (§5C).
     if (this.#loaded.has(key)) {
       throw new NtStatusError(STATUS_IMAGE_ALREADY_LOADED, `${file.dosPath} is already loaded`);
@@ -95,7 +95,7 @@ export class DriverLoader {
   unload(path: string): number {
     const kernel = this.#kernel;
     const file = this.findLoadedFile(path);
-    const entry = this.#loaded.get(file.volumePath.toLowerCase())!;
+    const entry = this.#loaded.get(file.key)!;
     const { record, module } = entry;
     const unload = record.object.DriverUnload;
     if (typeof unload !== 'function') {
@@ -108,7 +108,7 @@ export class DriverLoader {
       kernel.raiseBugCheck(kernel.exceptionBugCheck(record, record.addressOf(unload), error, 'DriverUnload'));
     }
     if (kernel.verifier) kernel.verifyNoRoutinesLeft(record);
-    this.#loaded.delete(file.volumePath.toLowerCase());
+    this.#loaded.delete(file.key);
     this.free(record, module);
     return STATUS_SUCCESS;
   }

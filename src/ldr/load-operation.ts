@@ -144,7 +144,7 @@ export class LoadOperation {
 
   /** Maps `file` unless this process's loader has it already. */
   private map(file: VolumeFile): { view: ImageView; fresh: boolean } {
-    const key = file.volumePath.toLowerCase();
+    const key = file.key;
     const existing = this.#process.loaderModules.get(key);
     if (existing !== undefined) return { view: existing, fresh: false };
     const view = mapImageView(this.#kernel, this.#process, file, {}, true);

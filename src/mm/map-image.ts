@@ -33,8 +33,10 @@ export interface MapImageOptions {
   viewSize?: number;
 }
 
+const NO_OPTIONS: MapImageOptions = Object.freeze({});
+
 export function checkMapOptions(options: unknown): MapImageOptions {
-  if (options === undefined) return {};
+  if (options === undefined) return NO_OPTIONS;
   if (options === null || typeof options !== 'object') {
     throw new NtStatusError(STATUS_INVALID_PARAMETER, `mapImage options must be an object, got ${String(options)}`);
   }

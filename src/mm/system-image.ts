@@ -47,7 +47,7 @@ export class SystemImages {
   }
 
   find(file: VolumeFile): SystemModule | undefined {
-    return this.modules.get(file.volumePath.toLowerCase());
+    return this.modules.get(file.key);
   }
 
   /**
@@ -62,7 +62,7 @@ export class SystemImages {
   /** Drops one reference; at zero the image is freed (no notification) and its imports dereferenced. */
   dereference(module: SystemModule): void {
     if (--module.references > 0) return;
-    this.modules.delete(module.file.volumePath.toLowerCase());
+    this.modules.delete(module.file.key);
     this.#kernel.memory.systemSpace.release(module.base);
     for (const imported of module.imports) this.dereference(imported);
   }
@@ -76,7 +76,7 @@ export class SystemImages {
         `${file.dosPath}: a ${machineName(section.machine)} image cannot load into a ${machineName(kernel.nativeMachine)} kernel`,
       );
     }
-    const key = file.volumePath.toLowerCase();
+    const key = file.key;
     loading.add(key);
     // Each import taken here holds a reference; a later failure gives them back.
     const imports: SystemModule[] = [];
@@ -124,7 +124,7 @@ export class SystemImages {
       existing.references++;
       return existing;
     }
-    if (loading.has(file.volumePath.toLowerCase())) return null;
+    if (loading.has(file.key)) return null;
     return this.loadOne(file, loading);
   }
 }

@@ -86,7 +86,7 @@ export function createProcess(kernel: Kernel, path: string, options: CreateProce
   for (const dll of systemDlls) {
     const view = mapImageView(kernel, process, dll, {}, false);
     process.startViews.push(view);
-    process.loaderModules.set(dll.volumePath.toLowerCase(), view);
+    process.loaderModules.set(dll.key, view);
   }
   process.state = options.suspended ? 'suspended' : 'running';
   kernel.registerProcess(process);

@@ -99,13 +99,15 @@ export class Process {
   /** NtUnmapViewOfSection: never notifies (§5A). */
   unmapView(base: bigint): number {
     this.#kernel.assertRunning();
-    const at = this.views.findIndex((v) => v.base === base);
+    let at = this.views.length - 1;
+    while (at >= 0 && this.views[at]!.base !== base) at--;
     if (at < 0) {
       throw new NtStatusError(STATUS_INVALID_PARAMETER, `process ${this.pid} has no image view at 0x${base.toString(16)}`);
     }
     const [view] = this.views.splice(at, 1);
     this.addressSpace.release(view!.base);
-    for (const [key, loaded] of this.loaderModules) if (loaded === view) this.loaderModules.delete(key);
+    const key = view!.section.file.key;
+    if (this.loaderModules.get(key) === view) this.loaderModules.delete(key);
     return STATUS_SUCCESS;
   }
 
