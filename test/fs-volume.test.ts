@@ -1,6 +1,6 @@
 // The system volume: DOS and NT names, case-insensitive lookups, host mounts.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -52,11 +52,15 @@ test('overwriting keeps the stored spelling and makes a new file', () => {
   assert.throws(() => volume.writeFile('C:\\x', 'text' as unknown as Uint8Array), /Uint8Array/);
 });
 
-test('a host folder mounts read-only as C:, symlinks followed, writes kept in memory', () => {
+test('a host folder mounts read-only as C:, symlinks followed, writes kept in memory', (t) => {
   const root = mkdtempSync(join(tmpdir(), 'psnotify-root-'));
+  const elsewhere = mkdtempSync(join(tmpdir(), 'psnotify-other-'));
+  t.after(() => {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(elsewhere, { recursive: true, force: true });
+  });
   mkdirSync(join(root, 'Windows', 'System32'), { recursive: true });
   writeFileSync(join(root, 'Windows', 'System32', 'ntdll.dll'), Buffer.from([7, 7]));
-  const elsewhere = mkdtempSync(join(tmpdir(), 'psnotify-other-'));
   writeFileSync(join(elsewhere, 'real.dll'), Buffer.from([9]));
   symlinkSync(join(elsewhere, 'real.dll'), join(root, 'Windows', 'System32', 'linked.dll'));
   symlinkSync(join(elsewhere, 'missing.dll'), join(root, 'Windows', 'System32', 'dangling.dll'));
