@@ -438,3 +438,22 @@ test('root exports act on the running kernel; outside kernel code they throw', (
   one.loadDriver(SECOND_SYS);
   assert.equal(seen.length, 0);
 });
+
+test('a model driver that declares its imports fails before its image is reported on a build without them', () => {
+  const kernel = testKernel({ build: 9600 });
+  const seen: Seen[] = [];
+  kernel.ntoskrnl.PsSetLoadImageNotifyRoutine(recorder(kernel, seen));
+  let entered = false;
+  const status = kernel.loadDriver(TEST_SYS, {
+    imports: ['PsSetLoadImageNotifyRoutine', 'PsSetLoadImageNotifyRoutineEx'],
+    DriverEntry: () => {
+      entered = true;
+      return STATUS_SUCCESS;
+    },
+  });
+  assert.equal(status, STATUS_PROCEDURE_NOT_FOUND);
+  assert.match(kernel.lastError!.message, /imports PsSetLoadImageNotifyRoutineEx, which build 9600 does not export/);
+  assert.equal(entered, false);
+  assert.equal(seen.length, 0);
+  assert.equal(testKernel().loadDriver(TEST_SYS, { imports: ['PsSetLoadImageNotifyRoutineEx'], DriverEntry: () => STATUS_SUCCESS }), STATUS_SUCCESS);
+});

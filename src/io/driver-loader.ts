@@ -55,6 +55,11 @@ export class DriverLoader {
     if (this.#loaded.has(key)) {
       throw new NtStatusError(STATUS_IMAGE_ALREADY_LOADED, `${file.dosPath} is already loaded`);
     }
+    // Declared imports are resolved like an import table: before anything is mapped (§9).
+    const missing = driver.imports?.find((name) => !kernel.ntoskrnlExports(name));
+    if (missing !== undefined) {
+      throw new NtStatusError(STATUS_PROCEDURE_NOT_FOUND, `${file.name} imports ${missing}, which build ${kernel.profile.build} does not export`);
+    }
     const module = kernel.systemImages.load(file);
     const object: DriverObject = {
       DriverName: `\\Driver\\${file.name.replace(/\.sys$/i, '')}`,

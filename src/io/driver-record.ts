@@ -14,6 +14,12 @@ export interface DriverObject {
 /** The code of a driver: what `kernel.loadDriver(path, driver)` runs. */
 export interface Driver {
   DriverEntry(driverObject: DriverObject, registryPath: string): number;
+  /**
+   * The ntoskrnl routines the driver imports, if it wants them checked the way
+   * the loader checks an import table: before the image is mapped or reported.
+   * Without it, a routine the build lacks is found when DriverEntry calls it.
+   */
+  imports?: readonly string[];
 }
 
 /** The kernel's bookkeeping for one driver image, loaded or since unloaded. */
