@@ -12,3 +12,9 @@ export function imageLabel(bytes: Uint8Array): CodeIntegrityLabel {
   void bytes;
   return { signingLevel: SE_SIGNING_LEVEL_UNSIGNED, signatureType: SeImageSignatureNone };
 }
+
+/** The signer's name of a validly signed image, or null (unsigned, tampered, or not verified). */
+export function signerOf(bytes: Uint8Array): string | null {
+  void bytes;
+  return null;
+}
