@@ -34,7 +34,7 @@ export function create(kernel: Kernel, output: DriverOutput): ExampleDriver {
     injected.add(processId);
     const dll = target.wow64 ? INJECT32 : INJECT64;
     const { base } = target.mapImage(dll);
-    output.log(`injector: mapped ${dll} into ${target.image?.name ?? 'process'} (pid ${processId}) at 0x${base.toString(16)}`);
+    output.log(`injector: ${dll.slice(dll.lastIndexOf('\\') + 1)} mapped into ${target.image?.name ?? 'process'} (pid ${processId}) at 0x${base.toString(16)}`);
   };
   return {
     DriverEntry(driverObject) {

@@ -40,6 +40,13 @@ import { imageLabel } from '../ci/code-integrity.js';
 
 export type MachineName = 'amd64' | 'arm64' | 'x86';
 
+/** What a dispatch tracer learns of each routine called: its block (slot owner and address). */
+export interface DispatchedRoutine {
+  readonly address: bigint;
+  readonly flags: number;
+  readonly owner: { readonly fileName: string } | null;
+}
+
 export interface KernelOptions {
   /** Windows build profile (SEMANTICS.md §9): 7601, 9600, 16299 or 22631 (default). */
   build?: number;
@@ -87,6 +94,12 @@ export class Kernel {
   /** @internal */ readonly loader: Loader;
   /** @internal */ readonly systemProcess: Process;
   /** @internal */ waiter: Waiter = singleThreadWaiter;
+  /**
+   * Observes every dispatch (for tools such as the CLI): called when an image's
+   * dispatch begins; the routines called are appended to the returned array as
+   * they run. Null (the default) costs the dispatcher nothing.
+   */
+  dispatchTracer: ((fullImageName: string | null, processId: number, imageInfo: ImageInfo) => DispatchedRoutine[]) | null = null;
 
   readonly #processes = new Map<number, Process>();
   readonly #random: Random;
@@ -433,9 +446,10 @@ export class Kernel {
       criticalRegion: 1,
       addressSpaceLockHeld: lockHeld,
     };
+    const called = this.dispatchTracer === null ? undefined : (this.dispatchTracer(name, pid, info) as CallbackBlock[]);
     const previous = enterFrame(frame);
     try {
-      this.notifyTable.dispatch(name, pid, info, frame, this.#failureSink);
+      this.notifyTable.dispatch(name, pid, info, frame, this.#failureSink, called);
     } finally {
       enterFrame(previous);
     }

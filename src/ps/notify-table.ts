@@ -88,7 +88,8 @@ export class LoadImageNotifyTable {
    * PsCallImageNotifyRoutines (§4): slot 0→N, each slot read when the loop
    * reaches it. `frame` is the dispatch's execution context; its `driver` is
    * set to each routine's owner while that routine runs. One ImageInfo serves
-   * every routine: nothing is allocated per routine.
+   * every routine: nothing is allocated per routine. `called`, when given (a
+   * tracer is attached), receives each block as its routine is called.
    */
   dispatch(
     fullImageName: string | null,
@@ -96,6 +97,7 @@ export class LoadImageNotifyTable {
     imageInfo: ImageInfo,
     frame: ExecutionFrame,
     sink: DispatchFailureSink,
+    called?: CallbackBlock[],
   ): void {
     const slots = this.slots;
     const mismatch = imageInfo.MachineTypeMismatch !== 0;
@@ -111,6 +113,7 @@ export class LoadImageNotifyTable {
         const owner = block.owner;
         if (owner !== null && owner.unloaded) sink.staleRoutine(block);
         frame.driver = owner;
+        if (called !== undefined) called.push(block);
         routine(fullImageName, processId, imageInfo);
       } catch (error) {
         sink.routineFailed(block, error);

@@ -1,0 +1,149 @@
+// The psnotify command line: run a scenario, the demo, or inspect a PE file.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { NtStatusError } from '../nt/status.js';
+import { loadScenario, ScenarioError } from '../scenario/load.js';
+import { runScenario, type Notification } from '../scenario/run.js';
+import type { Scenario } from '../scenario/schema.js';
+import { demoScenario } from './demo.js';
+import { analyze, notificationJson, RoutineLegend, TABLE_HEADER, tableRow } from './format.js';
+import { inspectFile } from './inspect.js';
+
+export interface Io {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+export const EXIT_OK = 0;
+export const EXIT_EXPECTATION_FAILED = 1;
+export const EXIT_BAD_INPUT = 2;
+export const EXIT_BUGCHECK = 3;
+
+interface OutputOptions {
+  json?: boolean;
+  sysmon?: boolean;
+  wide?: boolean;
+}
+
+function packageVersion(): string {
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      return (JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { version: string }).version;
+    } catch {
+      // try the next layout (source vs dist)
+    }
+  }
+  return '0.0.0';
+}
+
+async function execute(scenario: Scenario, baseDirectory: string, options: OutputOptions, io: Io): Promise<number> {
+  if (options.json && options.sysmon) {
+    io.stderr.write('psnotify: choose one of --json and --sysmon\n');
+    return EXIT_BAD_INPUT;
+  }
+  const out = (line: string) => io.stdout.write(`${line}\n`);
+  const logs: { afterSeq: number; line: string }[] = [];
+  let seq = 0;
+  const result = await runScenario(scenario, {
+    baseDirectory,
+    extraDrivers: options.sysmon ? ['sysmon'] : [],
+    onNotification: (n: Notification) => void (seq = n.seq),
+    output: {
+      event: (record) => {
+        if (options.sysmon && (record.EventID === 7 || record.EventID === 6)) out(JSON.stringify(record));
+      },
+      log: (line) => void logs.push({ afterSeq: seq, line }),
+    },
+  });
+  const side = options.json || options.sysmon ? (line: string) => io.stderr.write(`${line}\n`) : out;
+  if (options.json) for (const n of result.notifications) out(JSON.stringify(notificationJson(n)));
+  else if (!options.sysmon) {
+    const k = result.kernel;
+    out(`psnotify: ${scenario.name ?? 'scenario'} — build ${k.profile.build} (${k.profile.name}), ${k.machine}, seed ${k.seed}`);
+    const legend = new RoutineLegend();
+    for (const row of k.notifyRoutines) legend.letterOf(row.driver ?? 'harness');
+    for (const n of result.notifications) for (const r of n.routines) legend.letterOf(r.owner?.fileName ?? 'harness');
+    out('routines (in slot order):');
+    for (const line of legend.lines()) out(line);
+    out(TABLE_HEADER);
+    let next = 0;
+    for (const n of result.notifications) {
+      out(tableRow(n, options.wide === true, legend));
+      while (next < logs.length && logs[next]!.afterSeq <= n.seq) out(`  ${logs[next++]!.line}`);
+    }
+    while (next < logs.length) out(`  ${logs[next++]!.line}`);
+    out(`${result.notifications.length} notifications; ${k.processes.length - 1} processes, ${k.loadedDrivers.length} drivers loaded`);
+  } else for (const { line } of logs) side(line);
+  if (result.finish.length) {
+    side('');
+    for (const line of result.finish) side(line);
+  }
+  if (result.bugCheck && !result.bugCheckExpected) {
+    side('');
+    for (const line of analyze(result.bugCheck)) side(line);
+    return EXIT_BUGCHECK;
+  }
+  if (result.failures.length) {
+    for (const failure of result.failures) io.stderr.write(`psnotify: FAILED ${failure}\n`);
+    return EXIT_EXPECTATION_FAILED;
+  }
+  return EXIT_OK;
+}
+
+/** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  let code = EXIT_OK;
+  const program = new Command()
+    .name('psnotify')
+    .description('An executable model of the Windows load-image notification subsystem.')
+    .version(packageVersion(), '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  const withOutput = (command: Command) =>
+    command
+      .option('--json', 'one JSON object per notification (docs/output.md)')
+      .option('--sysmon', 'Sysmon event 6/7 records as JSON lines (loads the sysmon driver if needed)')
+      .option('--wide', 'full NT image names in the table');
+  withOutput(program.command('run').argument('<scenario>', 'a scenario file (.yaml, .yml or .json)').description('run a scenario file'))
+    .action(async (file: string, options: OutputOptions) => {
+      const scenario = loadScenario(file);
+      code = await execute(scenario, dirname(resolve(file)), options, io);
+    });
+  withOutput(program.command('demo').description('run the builtin demo machine (what npm start shows)'))
+    .action(async (options: OutputOptions) => {
+      code = await execute(demoScenario, process.cwd(), options, io);
+    });
+  program
+    .command('inspect')
+    .argument('<pe-file>', 'a PE image on the host')
+    .description('show what parsePe and the Authenticode check see in a PE file')
+    .action((file: string) => {
+      let lines: string[];
+      try {
+        lines = inspectFile(file);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EISDIR') {
+          throw new InputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code}`);
+        }
+        throw error;
+      }
+      for (const line of lines) io.stdout.write(`${line}\n`);
+    });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
+    }
+    if (error instanceof ScenarioError || error instanceof InputError || error instanceof NtStatusError) {
+      io.stderr.write(`psnotify: ${error.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    io.stderr.write(`psnotify: ${(error as Error)?.message ?? String(error)}\n`);
+    return EXIT_BAD_INPUT;
+  }
+}
+
+class InputError extends Error {}

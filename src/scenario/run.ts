@@ -1,0 +1,242 @@
+// Running a scenario: boot the machine, load its drivers, run the steps, check
+// the expectations, and record every notification (with the routines called).
+import { basename, extname, isAbsolute, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import type { DriverOutput, ExampleDriver } from '../../drivers/example-driver.js';
+import { driverPath, installExampleDriver } from '../../drivers/install.js';
+
+import {
+  buildPe,
+  BugCheck,
+  Deadlock,
+  IMAGE_FILE_MACHINE_AMD64,
+  IMAGE_FILE_MACHINE_ARM64,
+  IMAGE_FILE_MACHINE_ARMNT,
+  IMAGE_FILE_MACHINE_I386,
+  Kernel,
+  NT_SUCCESS,
+  NtStatusError,
+  statusName,
+  type ImageInfo,
+  type Process,
+} from '../index.js';
+import type { DispatchedRoutine } from '../ke/kernel.js';
+import { checkExpectation } from './expect.js';
+import type { DriverRef, Scenario, Step } from './schema.js';
+import { loadUserDriver } from './user-driver.js';
+
+/** One notification as the scenario saw it. */
+export interface Notification {
+  seq: number;
+  /** Simulated milliseconds since boot. */
+  timeMs: number;
+  /** Index of the step that caused it (-1: drivers loaded at boot). */
+  step: number;
+  processId: number;
+  /** The process's EXE name, 'System' for drivers. */
+  process: string;
+  fullImageName: string | null;
+  imageInfo: ReturnType<ImageInfo['toJSON']>;
+  properties: number;
+  imageBase: bigint;
+  imageSize: number;
+  /** The routines the dispatcher called, in slot order. */
+  routines: DispatchedRoutine[];
+}
+
+export interface ScenarioResult {
+  kernel: Kernel;
+  notifications: Notification[];
+  /** Failed expectations and unexpected step failures. */
+  failures: string[];
+  /** The bug check that stopped the machine, and whether an `expect` asked for it. */
+  bugCheck: BugCheck | null;
+  bugCheckExpected: boolean;
+  /** End-of-run reports of the drivers (inventory lists, policy findings). */
+  finish: string[];
+}
+
+export interface RunOptions {
+  /** Folder that relative paths in the scenario are taken from. */
+  baseDirectory: string;
+  output: DriverOutput;
+  /** Called for each notification as it happens (for streaming output). */
+  onNotification?: (n: Notification) => void;
+  /** Extra example drivers to load first (e.g. sysmon for --sysmon). */
+  extraDrivers?: string[];
+}
+
+const machines: Record<string, number> = { amd64: IMAGE_FILE_MACHINE_AMD64, x86: IMAGE_FILE_MACHINE_I386, arm64: IMAGE_FILE_MACHINE_ARM64, armnt: IMAGE_FILE_MACHINE_ARMNT };
+
+export const BOOT_TIME = Date.UTC(2026, 0, 1, 8, 0, 0);
+
+export async function runScenario(scenario: Scenario, options: RunOptions): Promise<ScenarioResult> {
+  const system = scenario.system === undefined ? 'builtin' : typeof scenario.system === 'string' ? scenario.system : { root: resolve(options.baseDirectory, scenario.system.root) };
+  const kernel = new Kernel({
+    ...(scenario.build !== undefined ? { build: scenario.build } : {}),
+    ...(scenario.machine !== undefined ? { machine: scenario.machine } : {}),
+    system,
+    seed: scenario.seed ?? 1,
+    verifier: scenario.verifier ?? false,
+  });
+  const notifications: Notification[] = [];
+  const failures: string[] = [];
+  const processes = new Map<string, Process>();
+  const drivers = new Map<string, { path: string; driver: ExampleDriver }>();
+  let clock = 0;
+  let stepIndex = -1;
+  let lastStatus: number | null = null;
+  let bugCheck: BugCheck | null = null;
+  let bugCheckExpected = false;
+  const sysmonClock = () => new Date(BOOT_TIME + clock);
+
+  kernel.dispatchTracer = (fullImageName, processId, info) => {
+    clock += 0.25;
+    const routines: DispatchedRoutine[] = [];
+    const process = processId === 0 ? 'System' : (kernel.process(processId)?.image?.name ?? `pid ${processId}`);
+    const notification: Notification = {
+      seq: notifications.length + 1, timeMs: clock, step: stepIndex, processId, process, fullImageName,
+      imageInfo: info.toJSON(), properties: info.Properties, imageBase: info.ImageBase, imageSize: info.ImageSize, routines,
+    };
+    notifications.push(notification);
+    options.onNotification?.(notification);
+    return routines;
+  };
+
+  const nameProcess = (process: Process, alias?: string) => {
+    let name = alias ?? process.image?.name.toLowerCase() ?? `pid${process.pid}`;
+    if (!alias) for (let n = 2; processes.has(name); n++) name = `${process.image!.name.toLowerCase()}#${n}`;
+    processes.set(name, process);
+  };
+  const findProcess = (name: string): Process => {
+    const byAlias = processes.get(name) ?? processes.get(name.toLowerCase());
+    if (byAlias) return byAlias;
+    throw new Error(`no process named ${JSON.stringify(name)} (known: ${[...processes.keys()].join(', ') || 'none yet'})`);
+  };
+  const loadDriverRef = async (ref: DriverRef): Promise<number> => {
+    if (typeof ref === 'string' || 'example' in ref) {
+      const name = typeof ref === 'string' ? ref : ref.example;
+      const options2 = name === 'sysmon' ? { clock: sysmonClock } : undefined;
+      const installed = installExampleDriver(kernel, name, options.output, options2);
+      drivers.set(name, installed);
+      return installed.status;
+    }
+    const file = isAbsolute(ref.module) ? ref.module : resolve(options.baseDirectory, ref.module);
+    const driver = await loadUserDriver(file, kernel, options.output);
+    const path = ref.as ?? driverPath(`${basename(file, extname(file))}.sys`);
+    if (!kernel.fs.exists(path)) kernel.fs.writeFile(path, buildPe({ machine: kernel.nativeMachine, driver: true }));
+    drivers.set(ref.module, { path, driver });
+    return kernel.loadDriver(path, driver);
+  };
+  const checkStatus = (what: string, status: number, nextIsStatusExpect: boolean) => {
+    lastStatus = status;
+    if (!NT_SUCCESS(status) && !nextIsStatusExpect) {
+      failures.push(`${what} returned ${statusName(status)}: ${kernel.lastError?.message ?? ''}`.trim());
+      return false;
+    }
+    return true;
+  };
+
+  for (const extra of options.extraDrivers ?? []) if (!drivers.has(extra)) await loadDriverRef(extra as DriverRef);
+  for (const [i, ref] of (scenario.drivers ?? []).entries()) {
+    if (typeof ref === 'string' && drivers.has(ref)) continue;
+    if (!checkStatus(`drivers[${i}]`, await loadDriverRef(ref), false)) return finish();
+  }
+
+  for (const [index, step] of scenario.steps.entries()) {
+    stepIndex = index;
+    clock = Math.floor(clock) + 10;
+    const where = `steps[${index}].${step.kind}`;
+    const next = scenario.steps[index + 1];
+    const nextExpectsStatus = next?.kind === 'expect' && next.args.status !== undefined;
+    const nextExpectsBugCheck = next?.kind === 'expect' && next.args.bugCheck !== undefined;
+    if (step.kind === 'expect') {
+      const failure = checkExpectation(step.args, { kernel, notifications, lastStatus, findProcess, processes });
+      if (failure) failures.push(`${where}: ${failure}`);
+      if (step.args.bugCheck !== undefined && bugCheck) bugCheckExpected = failure === null;
+      continue;
+    }
+    if (bugCheck) break;
+    try {
+      lastStatus = null;
+      const status = await runStep(step, where, nextExpectsStatus);
+      if (status !== null && !checkStatus(where, status, nextExpectsStatus)) break;
+    } catch (error) {
+      if (error instanceof BugCheck) {
+        bugCheck = error;
+        if (!nextExpectsBugCheck) break;
+      } else if (error instanceof NtStatusError) {
+        lastStatus = error.status;
+        if (!nextExpectsStatus) {
+          failures.push(`${where} failed: ${error.message}`);
+          break;
+        }
+      } else if (error instanceof Deadlock) {
+        failures.push(`${where}: deadlock: ${error.message}`);
+        break;
+      } else {
+        failures.push(`${where} failed: ${(error as Error).message}`);
+        break;
+      }
+    }
+  }
+  return finish();
+
+  function finish(): ScenarioResult {
+    const lines: string[] = [];
+    for (const { driver } of drivers.values()) if (driver.finish && !bugCheck) lines.push(...driver.finish());
+    return { kernel, notifications, failures, bugCheck: bugCheck ?? kernel.bugCheck, bugCheckExpected, finish: lines };
+  }
+
+  async function runStep(step: Step, where: string, nextExpectsStatus: boolean): Promise<number | null> {
+    void nextExpectsStatus;
+    switch (step.kind) {
+      case 'createProcess': {
+        const { path, suspended, as, parent } = step.args;
+        const process = kernel.createProcess(path, { ...(suspended !== undefined ? { suspended } : {}), ...(parent ? { parentPid: findProcess(parent).pid } : {}) });
+        nameProcess(process, as);
+        return null;
+      }
+      case 'resume':
+        findProcess(step.args.process).resume();
+        return null;
+      case 'loadLibrary':
+        return findProcess(step.args.process).loadLibrary(step.args.path).status;
+      case 'mapImage': {
+        const { process, path, ...opts } = step.args;
+        return findProcess(process).mapImage(path, opts).status;
+      }
+      case 'unmapImage': {
+        const target = findProcess(step.args.process);
+        const file = kernel.fs.open(step.args.path);
+        const view = [...target.modules].reverse().find((m) => m.path === file.dosPath);
+        if (!view) throw new Error(`${step.args.path} is not mapped in ${step.args.process}`);
+        return target.unmapView(view.base);
+      }
+      case 'terminate':
+        findProcess(step.args.process).terminate();
+        return null;
+      case 'loadDriver':
+        return 'path' in step.args ? kernel.loadDriver(step.args.path) : loadDriverRef(step.args.driver);
+      case 'unloadDriver': {
+        if ('path' in step.args) return kernel.unloadDriver(step.args.path);
+        const loaded = drivers.get(step.args.driver);
+        if (!loaded) throw new Error(`driver ${step.args.driver} was not loaded by this scenario`);
+        return kernel.unloadDriver(loaded.path);
+      }
+      case 'writeFile': {
+        const args = step.args;
+        const bytes = 'from' in args
+          ? new Uint8Array(readFileSync(isAbsolute(args.from) ? args.from : resolve(options.baseDirectory, args.from)))
+          : buildPe({ ...args.pe, machine: typeof args.pe.machine === 'number' ? args.pe.machine : machines[args.pe.machine]! } as Parameters<typeof buildPe>[0]);
+        kernel.fs.writeFile(args.path, bytes, args.label);
+        return null;
+      }
+      case 'expect':
+        return null;
+    }
+    throw new Error(`${where}: unknown step`);
+  }
+}
+
+
