@@ -79,6 +79,10 @@ async function execute(scenario: Scenario, baseDirectory: string, options: Outpu
     side('');
     for (const line of result.finish) side(line);
   }
+  if (result.bugCheck && result.bugCheckExpected) {
+    const b = result.bugCheck;
+    side(`machine stopped as the scenario expects: BugCheck ${b.code.toString(16).toUpperCase()}, {${b.parameters.map((p) => p.toString(16)).join(', ')}} caused by ${b.driver ?? 'unknown'}`);
+  }
   if (result.bugCheck && !result.bugCheckExpected) {
     side('');
     for (const line of analyze(result.bugCheck)) side(line);
