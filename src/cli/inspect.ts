@@ -1,6 +1,7 @@
 // `psnotify inspect <pe-file>`: what parsePe and code integrity see, and the
 // IMAGE_INFO a whole-image map of the file would carry.
 import { readFileSync } from 'node:fs';
+import { verifyAuthenticode } from '../ci/authenticode.js';
 import { imageLabel } from '../ci/code-integrity.js';
 import { machineName } from '../nt/constants.js';
 import { parsePe } from '../pe/parse.js';
@@ -37,7 +38,11 @@ export function inspectFile(file: string): string[] {
   const names = image.exports.filter((e) => e.name).slice(0, 6).map((e) => e.name);
   if (names.length) lines.push(`    ${names.join(', ')}${image.exports.length > 6 ? ', …' : ''}`);
   lines.push(`  certificates   ${image.certificates.length === 0 ? 'none' : image.certificates.map((c) => `type ${c.certificateType} rev ${hex(c.revision)} (${c.data.length} bytes)`).join('; ')}`);
-  lines.push(`  code integrity signing level ${label.signingLevel}, signature type ${label.signatureType}`);
+  const authenticode = verifyAuthenticode(bytes);
+  for (const s of authenticode.signatures) {
+    lines.push(`    ${s.valid ? 'valid' : 'INVALID'} ${s.digestAlgorithm} signature by ${s.signer} (issued by ${s.issuer})${s.reason ? `: ${s.reason}` : ''}`);
+  }
+  lines.push(`  code integrity signing level ${label.signingLevel}, signature type ${label.signatureType}${authenticode.signed ? '' : ' (no embedded signature)'}`);
   const properties = 3 | 0x400 | (driver ? 0x100 : 0) | (label.signingLevel << 12) | (label.signatureType << 16);
   lines.push(`  IMAGE_INFO     Properties 0x${properties.toString(16)} (${propertyBits(properties)}) for a whole-image ${driver ? 'driver load' : 'map into a process of its machine'}; ImageSize ${hex(Math.ceil(image.sizeOfImage / 0x1000) * 0x1000)}`);
   return lines;
