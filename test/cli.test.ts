@@ -104,6 +104,11 @@ test('bad input exits 2 with what was wrong and where', async (t) => {
     '  - expect: {}',
   ].join('\n'));
   cases.push([['run', join(dir, 'schema.yaml')], /build: [\s\S]*drivers\[1\][\s\S]*colour: unknown key[\s\S]*steps\[0\]\.mapImage\.viewSize: expected a positive integer[\s\S]*steps\[1\]: expected exactly one of[\s\S]*steps\[2\]\.createProcess\.suspend: unknown key[\s\S]*steps\[3\]\.expect: expect needs at least one/]);
+  writeFileSync(join(dir, 'missing-files.yaml'), "drivers: [{ module: ./nope.ts }]\nsteps:\n  - writeFile: { path: 'C:\\x.dll', from: ./absent.dll }\n");
+  cases.push([['run', join(dir, 'missing-files.yaml')], /2 problems:\n {2}drivers\[0\]\.module: \.\/nope\.ts does not exist[\s\S]*steps\[0\]\.writeFile\.from: \.\/absent\.dll does not exist/]);
+  writeFileSync(join(dir, 'not-a-driver.ts'), 'export const nothing = 1;\n');
+  writeFileSync(join(dir, 'no-entry.yaml'), 'drivers: [{ module: ./not-a-driver.ts }]\nsteps: []\n');
+  cases.push([['run', join(dir, 'no-entry.yaml')], /not-a-driver\.ts exports no driver: export DriverEntry/]);
   writeFileSync(join(dir, 'junk.dll'), 'MZ not a real image');
   cases.push([['inspect', join(dir, 'junk.dll')], /STATUS_INVALID_IMAGE_FORMAT .*IMAGE_DOS_HEADER/]);
   for (const [argv, message] of cases) {

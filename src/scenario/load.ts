@@ -1,5 +1,6 @@
 // Reading a scenario file: YAML or JSON, every error at once with its path.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { scenarioHeaderSchema, STEP_NAMES, stepSchemas, type Scenario, type Step, type StepName } from './schema.js';
@@ -80,5 +81,25 @@ export function loadScenario(file: string): Scenario {
   if (document.errors.length > 0) {
     throw new ScenarioError(file, document.errors.map((e) => `${e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}: ` : ''}${e.message.split('\n')[0]}`));
   }
-  return validateScenario(document.toJS(), file);
+  const scenario = validateScenario(document.toJS(), file);
+  checkHostFiles(scenario, dirname(resolve(file)), file);
+  return scenario;
+}
+
+/** Host files the scenario names (driver modules, writeFile sources) must exist before anything runs. */
+export function checkHostFiles(scenario: Scenario, baseDirectory: string, file: string): void {
+  const problems: string[] = [];
+  const exists = (path: string) => existsSync(isAbsolute(path) ? path : resolve(baseDirectory, path));
+  (scenario.drivers ?? []).forEach((ref, i) => {
+    if (typeof ref === 'object' && 'module' in ref && !exists(ref.module)) problems.push(`drivers[${i}].module: ${ref.module} does not exist (relative to ${baseDirectory})`);
+  });
+  scenario.steps.forEach((step, i) => {
+    if (step.kind === 'writeFile' && 'from' in step.args && !exists(step.args.from)) {
+      problems.push(`steps[${i}].writeFile.from: ${step.args.from} does not exist (relative to ${baseDirectory})`);
+    }
+    if (step.kind === 'loadDriver' && 'driver' in step.args && typeof step.args.driver === 'object' && 'module' in step.args.driver && !exists(step.args.driver.module)) {
+      problems.push(`steps[${i}].loadDriver.driver.module: ${step.args.driver.module} does not exist (relative to ${baseDirectory})`);
+    }
+  });
+  if (problems.length > 0) throw new ScenarioError(file, problems);
 }
