@@ -81,6 +81,17 @@ test('an unexpected bug check exits 3 with an !analyze header naming the driver'
   assert.match(stdout, /Probably caused by : leaky\.sys/);
 });
 
+test('a driver whose DriverEntry throws at boot: exit 3, 0x7E naming it', async (t) => {
+  const dir = scratch(t);
+  writeFileSync(join(dir, 'boom.ts'), "export function DriverEntry(): number { throw new Error('boom at boot'); }\n");
+  writeFileSync(join(dir, 'boom.yaml'), 'drivers: [{ module: ./boom.ts }]\nsteps: []\n');
+  const { code, stdout } = await cli('run', join(dir, 'boom.yaml'));
+  assert.equal(code, 3);
+  assert.match(stdout, /SYSTEM_THREAD_EXCEPTION_NOT_HANDLED \(7e\)/);
+  assert.match(stdout, /Probably caused by : boom\.sys/);
+  assert.match(stdout, /boom at boot/);
+});
+
 test('bad input exits 2 with what was wrong and where', async (t) => {
   const dir = scratch(t);
   const cases: [string[], RegExp][] = [

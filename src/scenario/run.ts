@@ -137,10 +137,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     return true;
   };
 
-  for (const extra of options.extraDrivers ?? []) if (!drivers.has(extra)) await loadDriverRef(extra as DriverRef);
-  for (const [i, ref] of (scenario.drivers ?? []).entries()) {
-    if (typeof ref === 'string' && drivers.has(ref)) continue;
-    if (!checkStatus(`drivers[${i}]`, await loadDriverRef(ref), false)) return finish();
+  try {
+    for (const extra of options.extraDrivers ?? []) if (!drivers.has(extra)) await loadDriverRef(extra as DriverRef);
+    for (const [i, ref] of (scenario.drivers ?? []).entries()) {
+      if (typeof ref === 'string' && drivers.has(ref)) continue;
+      if (!checkStatus(`drivers[${i}]`, await loadDriverRef(ref), false)) return finish();
+    }
+  } catch (error) {
+    // A DriverEntry that throws stops the machine before any step runs.
+    if (!(error instanceof BugCheck)) throw error;
+    bugCheck = error;
+    return finish();
   }
 
   for (const [index, step] of scenario.steps.entries()) {
