@@ -84,3 +84,17 @@ test('bad system choices are rejected with what was wrong', () => {
   assert.throws(() => new Kernel({ machine: 'mips' as 'x86' }), /machine must be/);
   assert.throws(() => new Kernel({ seed: 1.5 }), /seed must be an integer/);
 });
+
+test('kernels share no file bytes: writes and reads are copies', () => {
+  const one = new Kernel();
+  const two = new Kernel();
+  const bytes = one.fs.readFile('C:\\Windows\\System32\\kernel32.dll');
+  bytes[0] = 0;
+  assert.equal(one.fs.readFile('C:\\Windows\\System32\\kernel32.dll')[0], 0x4d);
+  assert.equal(two.fs.readFile('C:\\Windows\\System32\\kernel32.dll')[0], 0x4d);
+  const mine = new Uint8Array([1, 2, 3]);
+  one.fs.writeFile('C:\\mine.bin', mine);
+  mine[0] = 9;
+  assert.deepEqual([...one.fs.readFile('C:\\mine.bin')], [1, 2, 3]);
+  assert.equal(two.fs.exists('C:\\mine.bin'), false);
+});

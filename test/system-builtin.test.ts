@@ -213,17 +213,10 @@ for (const [machine] of MACHINES) {
   });
 }
 
-test('builtin: later kernels reuse the built images, so a kernel starts in milliseconds', () => {
-  new Kernel({ seed: 8 }); // builds (or reuses) the amd64 images
-  const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const start = performance.now();
-    new Kernel({ seed: 8 + i });
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  assert.ok(times[2]! < 50, `median new Kernel() took ${times[2]!.toFixed(1)} ms`);
-  const a = new Kernel({ seed: 1 }).fs.readFile(`${SYSTEM32}\\kernel32.dll`);
-  const b = new Kernel({ seed: 2 }).fs.readFile(`${SYSTEM32}\\kernel32.dll`);
+test('builtin: later kernels reuse the built images instead of building them again', () => {
+  // (How long a kernel takes to start is a benchmark's question, not a test's.)
+  const a = new Kernel({ seed: 1 }).fs.open(`${SYSTEM32}\\kernel32.dll`).bytes;
+  const b = new Kernel({ seed: 2 }).fs.open(`${SYSTEM32}\\kernel32.dll`).bytes;
   assert.equal(a, b, 'the same bytes are shared');
+  assert.notEqual(new Kernel({ seed: 3 }).fs.readFile(`${SYSTEM32}\\kernel32.dll`), a, 'readFile hands out a copy');
 });

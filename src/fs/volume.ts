@@ -101,11 +101,19 @@ export class SystemVolume {
     return parsed;
   }
 
-  /** Writes a file (in memory; never to a mounted host folder). `label` overrides its signature. */
+  /**
+   * Writes a file (in memory; never to a mounted host folder). `label` overrides its
+   * signature. The volume keeps a copy: changing `bytes` afterwards changes nothing.
+   */
   writeFile(path: string, bytes: Uint8Array, label?: FileLabel): void {
     if (!(bytes instanceof Uint8Array)) {
       throw new TypeError(`writeFile(${path}): bytes must be a Uint8Array`);
     }
+    this.writeShared(path, bytes.slice(), label);
+  }
+
+  /** @internal writeFile without the copy, for bytes nobody will change (the builtin system's, shared by kernels). */
+  writeShared(path: string, bytes: Uint8Array, label?: FileLabel): void {
     if (label !== undefined) checkLabel(path, label);
     const parsed = this.parse(path);
     if (parsed.components.length === 0) {
@@ -117,8 +125,9 @@ export class SystemVolume {
     this.#files.set(parsed.key, new VolumeFile(this.volumeNumber, components, bytes, label ?? null));
   }
 
+  /** The file's contents (a copy: the volume's own bytes stay as they are). */
   readFile(path: string): Uint8Array {
-    return this.open(path).bytes;
+    return this.open(path).bytes.slice();
   }
 
   exists(path: string): boolean {

@@ -19,7 +19,7 @@ const IMAGE_SUBSYSTEM_WINDOWS_CUI = 3;
 const built = new Map<number, readonly { path: string; bytes: Uint8Array }[]>();
 
 export function installBuiltinSystem(volume: SystemVolume, nativeMachine: number): void {
-  for (const file of builtinFiles(nativeMachine)) volume.writeFile(file.path, file.bytes, WINDOWS_LABEL);
+  for (const file of builtinFiles(nativeMachine)) volume.writeShared(file.path, file.bytes, WINDOWS_LABEL);
 }
 
 /** The files of the builtin system for `nativeMachine`, built on first use. */
