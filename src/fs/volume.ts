@@ -35,6 +35,8 @@ export class VolumeFile {
   readonly dosPath: string;
   readonly name: string;
   readonly label: FileLabel | null;
+  /** The memory manager's image section for this file (or why it has none): a file belongs to one volume, so one kernel. */
+  imageSection: unknown = undefined;
   #bytes: Uint8Array | null;
   readonly #hostPath: string | null;
 

@@ -105,6 +105,8 @@ export class Kernel {
   readonly #random: Random;
   #nextPid = 0x100;
   #bugCheck: BugCheck | null = null;
+  readonly #dispatchFrames: ExecutionFrame[] = [];
+  #dispatchDepth = 0;
   readonly #harnessRoutineAddresses = new Map<unknown, bigint>();
   readonly #failureSink: DispatchFailureSink;
 
@@ -337,12 +339,7 @@ export class Kernel {
   /** @internal Drops the registrations a failed DriverEntry made (an import the build lacks). */
   forgetRegistrationsOf(record: DriverRecord): void {
     const slots = this.notifyTable.slots;
-    for (let i = 0; i < slots.length; i++) {
-      if (slots[i]?.owner === record) {
-        slots[i] = undefined;
-        this.notifyTable.count--;
-      }
-    }
+    for (let i = 0; i < slots.length; i++) if (slots[i]?.owner === record) this.notifyTable.clear(i);
   }
 
   /** @internal Driver Verifier: routines left registered at unload stop the machine now. */
@@ -438,20 +435,24 @@ export class Kernel {
   /** @internal One image to every registered routine, in `process`'s context (§4). */
   dispatchImage(name: string | null, pid: number, info: ImageInfo, process: Process, lockHeld: boolean): void {
     // Routines run at PASSIVE_LEVEL in a critical region, in the target process (§4).
-    const frame: ExecutionFrame = {
-      kernel: this,
-      driver: null,
-      process,
-      irql: PASSIVE_LEVEL,
-      criticalRegion: 1,
-      addressSpaceLockHeld: lockHeld,
-    };
+    // Frames are reused by nesting depth: a dispatch inside a routine takes the next one.
+    const depth = this.#dispatchDepth++;
+    let frame = this.#dispatchFrames[depth];
+    if (frame === undefined) {
+      frame = { kernel: this, driver: null, process, irql: PASSIVE_LEVEL, criticalRegion: 1, addressSpaceLockHeld: lockHeld };
+      this.#dispatchFrames[depth] = frame;
+    } else {
+      frame.driver = null;
+      frame.process = process;
+      frame.addressSpaceLockHeld = lockHeld;
+    }
     const called = this.dispatchTracer === null ? undefined : (this.dispatchTracer(name, pid, info) as CallbackBlock[]);
     const previous = enterFrame(frame);
     try {
       this.notifyTable.dispatch(name, pid, info, frame, this.#failureSink, called);
     } finally {
       enterFrame(previous);
+      this.#dispatchDepth--;
     }
   }
 

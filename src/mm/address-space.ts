@@ -62,7 +62,7 @@ export class AddressSpace {
     if (preferred !== null) {
       const at = this.offsetOf(preferred);
       if (this.freeAt(at, length)) {
-        this.add(at, length);
+        this.insert(at, length);
         return preferred;
       }
     }
@@ -112,6 +112,11 @@ export class AddressSpace {
   }
 
   private add(start: number, length: number): bigint {
+    this.insert(start, length);
+    return this.#origin + BigInt(start);
+  }
+
+  private insert(start: number, length: number): void {
     const at = this.lowerBound(start);
     const starts = this.#starts;
     const ends = this.#ends;
@@ -121,7 +126,6 @@ export class AddressSpace {
     }
     starts[at] = start;
     ends[at] = start + length;
-    return this.#origin + BigInt(start);
   }
 
   /** An address as an offset; addresses outside the space give offsets freeAt refuses. */

@@ -1,6 +1,6 @@
 // Image sections (SEC_IMAGE): one per file, parsed once and shared by every
-// view of it, as the kernel's control area is. A malformed file fails the same
-// way every time without being parsed again.
+// view of it, as the kernel's control area is (the file object points at it).
+// A malformed file fails the same way every time without being parsed again.
 import type { FileLabel, VolumeFile } from '../fs/volume.js';
 import { FileObject } from '../nt/image-info.js';
 import { NtStatusError } from '../nt/status.js';
@@ -64,7 +64,6 @@ export class ImageSection {
 }
 
 export class SectionCache {
-  readonly #sections = new WeakMap<VolumeFile, ImageSection | NtStatusError>();
   readonly #labelSource: LabelSource;
   readonly #fileObjectBase: bigint;
 
@@ -75,7 +74,7 @@ export class SectionCache {
 
   /** NtCreateSection(SEC_IMAGE) on `file`: throws STATUS_INVALID_IMAGE_FORMAT for a bad image. */
   sectionFor(file: VolumeFile): ImageSection {
-    let section = this.#sections.get(file);
+    let section = file.imageSection as ImageSection | NtStatusError | undefined;
     if (section === undefined) {
       try {
         const image = parsePe(file.bytes);
@@ -84,7 +83,7 @@ export class SectionCache {
         if (!(error instanceof NtStatusError)) throw error;
         section = new NtStatusError(error.status, `${file.dosPath}: ${error.message}`);
       }
-      this.#sections.set(file, section);
+      file.imageSection = section;
     }
     if (section instanceof NtStatusError) throw section;
     return section;

@@ -26,6 +26,8 @@ export class LoadImageNotifyTable {
   readonly slots: (CallbackBlock | undefined)[];
   /** Registered slots (PspLoadImageNotifyRoutineCount). */
   count = 0;
+  /** One past the highest occupied slot: the dispatch loop stops there (every slot above is empty). */
+  end = 0;
   /** The global "image notify enabled" bit: set by the first registration, never cleared. */
   enabled = false;
   /** Fault injection: return true to make the callback-block allocation fail. */
@@ -52,6 +54,7 @@ export class LoadImageNotifyTable {
     for (let i = 0; i < slots.length; i++) {
       if (slots[i] === undefined) {
         slots[i] = block;
+        if (i >= this.end) this.end = i + 1;
         // 4. Count and the sticky enable bit.
         this.count++;
         this.enabled = true;
@@ -70,13 +73,20 @@ export class LoadImageNotifyTable {
     for (let i = 0; i < slots.length; i++) {
       const block = slots[i];
       if (block !== undefined && block.routine === routine) {
-        slots[i] = undefined;
-        this.count--;
+        this.clear(i);
         block.rundown.waitForRelease(waiter, () => describe(block));
         return STATUS_SUCCESS;
       }
     }
     return STATUS_PROCEDURE_NOT_FOUND;
+  }
+
+  /** Empties slot `index`. */
+  clear(index: number): void {
+    if (this.slots[index] === undefined) return;
+    this.slots[index] = undefined;
+    this.count--;
+    while (this.end > 0 && this.slots[this.end - 1] === undefined) this.end--;
   }
 
   /** Blocks now registered, in slot order. */
@@ -101,7 +111,8 @@ export class LoadImageNotifyTable {
   ): void {
     const slots = this.slots;
     const mismatch = imageInfo.MachineTypeMismatch !== 0;
-    for (let i = 0; i < slots.length; i++) {
+    // `this.end` is read on every turn: a routine may register into a slot above it.
+    for (let i = 0; i < this.end; i++) {
       const block = slots[i];
       if (block === undefined) continue;
       const routine = block.routine;

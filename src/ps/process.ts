@@ -104,7 +104,9 @@ export class Process {
     if (at < 0) {
       throw new NtStatusError(STATUS_INVALID_PARAMETER, `process ${this.pid} has no image view at 0x${base.toString(16)}`);
     }
-    const [view] = this.views.splice(at, 1);
+    const view = this.views[at];
+    if (at === this.views.length - 1) this.views.pop();
+    else this.views.splice(at, 1);
     this.addressSpace.release(view!.base);
     const key = view!.section.file.key;
     if (this.loaderModules.get(key) === view) this.loaderModules.delete(key);
