@@ -162,11 +162,14 @@ function verifyBlob(blob: Uint8Array, bytes: Uint8Array, image: PeImage, out: Si
   for (const blob of nested) verifyBlob(blob, bytes, image, out);
 }
 
-/** Never throws: a non-PE or a damaged signature comes back as a result saying why. */
-export function verifyAuthenticode(bytes: Uint8Array): AuthenticodeResult {
+/**
+ * Never throws: a non-PE or a damaged signature comes back as a result saying
+ * why. `image` is the file's parsePe result when the caller has it already.
+ */
+export function verifyAuthenticode(bytes: Uint8Array, parsed?: PeImage): AuthenticodeResult {
   let image: PeImage;
   try {
-    image = parsePe(bytes);
+    image = parsed ?? parsePe(bytes);
   } catch (error) {
     return { signed: false, valid: false, signatures: [], reason: `not a PE image: ${(error as Error).message}` };
   }

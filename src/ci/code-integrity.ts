@@ -8,6 +8,7 @@ import {
   SeImageSignatureEmbedded,
   SeImageSignatureNone,
 } from '../nt/constants.js';
+import type { PeImage } from '../pe/types.js';
 import { verifyAuthenticode } from './authenticode.js';
 
 export interface CodeIntegrityLabel {
@@ -16,8 +17,8 @@ export interface CodeIntegrityLabel {
 }
 
 /** Unsigned or tampered → UNSIGNED/None; a valid embedded signature → AUTHENTICODE/Embedded. */
-export function imageLabel(bytes: Uint8Array): CodeIntegrityLabel {
-  return verifyAuthenticode(bytes).valid
+export function imageLabel(bytes: Uint8Array, image?: PeImage): CodeIntegrityLabel {
+  return verifyAuthenticode(bytes, image).valid
     ? { signingLevel: SE_SIGNING_LEVEL_AUTHENTICODE, signatureType: SeImageSignatureEmbedded }
     : { signingLevel: SE_SIGNING_LEVEL_UNSIGNED, signatureType: SeImageSignatureNone };
 }

@@ -9,7 +9,7 @@ import { DriverLoader } from '../io/driver-loader.js';
 import type { Driver, DriverRecord } from '../io/driver-record.js';
 import { Loader } from '../ldr/loader.js';
 import { MemoryManager } from '../mm/memory.js';
-import { SectionCache, type CodeIntegrityLabel } from '../mm/section.js';
+import { SectionCache } from '../mm/section.js';
 import { SystemImages, type SystemModule } from '../mm/system-image.js';
 import type { ImageView } from '../mm/view.js';
 import {
@@ -134,7 +134,7 @@ export class Kernel {
     this.notifyTable.allocationFailure = options.failAllocation ?? null;
     this.memory = new MemoryManager(this.#random, this.pointerWidth === 'x64');
     const fileObjectBase = this.pointerWidth === 'x64' ? 0xffffa000_00000000n : 0x8a00_0000n;
-    this.sections = new SectionCache((bytes) => this.computeLabel(bytes), fileObjectBase);
+    this.sections = new SectionCache(imageLabel, fileObjectBase);
     this.systemImages = new SystemImages(this);
     this.drivers = new DriverLoader(this);
     this.loader = new Loader(this);
@@ -454,9 +454,5 @@ export class Kernel {
       enterFrame(previous);
       this.#dispatchDepth--;
     }
-  }
-
-  private computeLabel(bytes: Uint8Array): CodeIntegrityLabel {
-    return imageLabel(bytes);
   }
 }

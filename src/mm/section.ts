@@ -1,23 +1,17 @@
 // Image sections (SEC_IMAGE): one per file, parsed once and shared by every
 // view of it, as the kernel's control area is (the file object points at it).
 // A malformed file fails the same way every time without being parsed again.
+import type { CodeIntegrityLabel } from '../ci/code-integrity.js';
 import type { FileLabel, VolumeFile } from '../fs/volume.js';
 import { FileObject } from '../nt/image-info.js';
 import { NtStatusError } from '../nt/status.js';
 import { SE_SIGNING_LEVEL_UNSIGNED, SeImageSignatureNone } from '../nt/constants.js';
 import { parsePe } from '../pe/parse.js';
-import type { PeImage } from '../pe/types.js';
+import { IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE, IMAGE_FILE_DLL, type PeImage } from '../pe/types.js';
 import { pageRound } from './address-space.js';
 
-export interface CodeIntegrityLabel {
-  signingLevel: number;
-  signatureType: number;
-}
-
-/** Computes a file's label from its bytes (Authenticode); injected by the kernel. */
-export type LabelSource = (bytes: Uint8Array) => CodeIntegrityLabel;
-
-const IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE = 0x40;
+/** Computes a file's label from its bytes and parsed image (Authenticode); injected by the kernel. */
+export type LabelSource = (bytes: Uint8Array, image: PeImage) => CodeIntegrityLabel;
 
 export class ImageSection {
   readonly file: VolumeFile;
@@ -43,7 +37,7 @@ export class ImageSection {
     this.machine = image.machine;
     this.is64Bit = image.magic === 0x20b;
     this.containsCode = image.containsCode;
-    this.isDll = (image.characteristics & 0x2000) !== 0;
+    this.isDll = (image.characteristics & IMAGE_FILE_DLL) !== 0;
     this.dynamicBase = (image.dllCharacteristics & IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE) !== 0;
     this.#labelSource = labelSource;
   }
@@ -53,7 +47,7 @@ export class ImageSection {
     if (this.#label === null) {
       const given: FileLabel | null = this.file.label;
       const needComputed = given?.signingLevel === undefined || given?.signatureType === undefined;
-      const computed = needComputed ? this.#labelSource(this.file.bytes) : null;
+      const computed = needComputed ? this.#labelSource(this.file.bytes, this.image) : null;
       this.#label = {
         signingLevel: given?.signingLevel ?? computed?.signingLevel ?? SE_SIGNING_LEVEL_UNSIGNED,
         signatureType: given?.signatureType ?? computed?.signatureType ?? SeImageSignatureNone,

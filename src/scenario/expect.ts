@@ -1,5 +1,6 @@
 // `expect` steps: assertions on what the routines saw, so a scenario is a test.
 import type { Kernel, Process } from '../index.js';
+import { baseName } from '../fs/path.js';
 import { bugCheckName } from '../ke/bugcheck.js';
 import { hex32, statusName } from '../nt/status.js';
 import * as nt from '../nt/status.js';
@@ -18,7 +19,7 @@ export interface ExpectContext {
 }
 
 export function shortName(fullImageName: string | null): string {
-  return fullImageName === null ? '(null)' : fullImageName.slice(fullImageName.lastIndexOf('\\') + 1);
+  return fullImageName === null ? '(null)' : baseName(fullImageName);
 }
 
 function statusValue(value: number | string): number {
