@@ -71,6 +71,7 @@ export class SystemVolume {
   readonly #hostDirectories = new Map<string, Map<string, string> | null>();
   readonly #hostFiles = new Map<string, VolumeFile | null>();
   readonly #parsed = new Map<string, VolumePath>();
+  readonly #opened = new Map<string, VolumeFile>();
 
   constructor(options: VolumeOptions = {}) {
     const volumeNumber = options.volumeNumber ?? 3;
@@ -125,6 +126,7 @@ export class SystemVolume {
     // Keep the stored spelling of an existing file's name, as NTFS does on overwrite.
     const components = existing ? existing.volumePath.slice(1).split('\\') : parsed.components;
     this.#files.set(parsed.key, new VolumeFile(this.volumeNumber, components, bytes, label ?? null));
+    this.#opened.clear();
   }
 
   /** The file's contents (a copy: the volume's own bytes stay as they are). */
@@ -143,7 +145,15 @@ export class SystemVolume {
 
   /** The file at `path`; STATUS_OBJECT_NAME_NOT_FOUND when there is none. */
   open(path: string): VolumeFile {
-    const file = this.lookup(this.parse(path));
+    // Images are opened by the same path strings again and again; any write forgets these.
+    let file: VolumeFile | null | undefined = this.#opened.get(path);
+    if (file === undefined) {
+      file = this.lookup(this.parse(path));
+      if (file !== null) {
+        if (this.#opened.size >= 4096) this.#opened.clear();
+        this.#opened.set(path, file);
+      }
+    }
     if (file === null) throw new NtStatusError(STATUS_OBJECT_NAME_NOT_FOUND, `${path}: no such file on C:`);
     return file;
   }

@@ -60,9 +60,10 @@ export class AddressSpace {
   reserve(size: number, preferred: bigint | null, window?: { low: bigint; high: bigint }): bigint | null {
     const length = span(size);
     if (preferred !== null) {
-      const at = this.offsetOf(preferred);
-      if (this.freeAt(at, length)) {
-        this.insert(at, length);
+      const start = this.offsetOf(preferred);
+      const at = this.slotFor(start, length);
+      if (at >= 0) {
+        this.insertAt(at, start, length);
         return preferred;
       }
     }
@@ -105,10 +106,15 @@ export class AddressSpace {
   }
 
   private freeAt(start: number, length: number): boolean {
-    if (start % GRANULARITY !== 0 || start < this.#lowOffset || start + length > this.#size) return false;
+    return this.slotFor(start, length) >= 0;
+  }
+
+  /** Where a free range [start, start + length) goes in the sorted arrays, or -1 if it is not free. */
+  private slotFor(start: number, length: number): number {
+    if (start % GRANULARITY !== 0 || start < this.#lowOffset || start + length > this.#size) return -1;
     const at = this.lowerBound(start);
-    if (at < this.#starts.length && this.#starts[at]! < start + length) return false;
-    return at === 0 || this.#ends[at - 1]! <= start;
+    if (at < this.#starts.length && this.#starts[at]! < start + length) return -1;
+    return at === 0 || this.#ends[at - 1]! <= start ? at : -1;
   }
 
   private add(start: number, length: number): bigint {
@@ -117,7 +123,10 @@ export class AddressSpace {
   }
 
   private insert(start: number, length: number): void {
-    const at = this.lowerBound(start);
+    this.insertAt(this.lowerBound(start), start, length);
+  }
+
+  private insertAt(at: number, start: number, length: number): void {
     const starts = this.#starts;
     const ends = this.#ends;
     for (let i = starts.length; i > at; i--) {

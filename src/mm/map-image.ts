@@ -91,14 +91,18 @@ export function mapImageView(
       `${file.dosPath}: view size 0x${viewSize.toString(16)} exceeds the image size 0x${section.imageSize.toString(16)}`,
     );
   }
-  const mismatch = isMachineTypeMismatch({
-    rule: kernel.profile.mismatchRule,
-    nativeMachine: kernel.nativeMachine,
-    imageMachine: section.machine,
-    imageContainsCode: section.containsCode,
-    processMachine: process.machine,
-    processIsWow64: process.wow64,
-  });
+  let mismatch = section.knownMismatch(process);
+  if (mismatch === undefined) {
+    mismatch = isMachineTypeMismatch({
+      rule: kernel.profile.mismatchRule,
+      nativeMachine: kernel.nativeMachine,
+      imageMachine: section.machine,
+      imageContainsCode: section.containsCode,
+      processMachine: process.machine,
+      processIsWow64: process.wow64,
+    });
+    section.rememberMismatch(process, mismatch);
+  }
   const preferred = preferredBase(kernel, process, section);
   const base = process.addressSpace.reserve(viewSize, preferred, section.is64Bit ? undefined : LOW_2GB);
   if (base === null) {
@@ -116,6 +120,7 @@ export function mapImageView(
 
 /** Windows 7 ran user-image callbacks holding the address-space lock (§9). */
 function lockCheck(kernel: Kernel, process: Process, file: VolumeFile): void {
+  if (!kernel.profile.lockHeldDuringUserCallbacks) return;
   const frame = currentFrame();
   if (frame !== null && frame.kernel === kernel && frame.addressSpaceLockHeld && frame.process === process) {
     throw new Deadlock(

@@ -28,6 +28,9 @@ export class ImageSection {
   aslrBase: bigint | null = null;
   readonly #labelSource: LabelSource;
   #label: CodeIntegrityLabel | null = null;
+  readonly #mismatch = new Map<number, boolean>();
+  #lastKind = 0;
+  #lastMismatch = false;
 
   constructor(file: VolumeFile, image: PeImage, fileObjectAddress: bigint, labelSource: LabelSource) {
     this.file = file;
@@ -40,6 +43,22 @@ export class ImageSection {
     this.isDll = (image.characteristics & IMAGE_FILE_DLL) !== 0;
     this.dynamicBase = (image.dllCharacteristics & IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE) !== 0;
     this.#labelSource = labelSource;
+  }
+
+  /**
+   * MachineTypeMismatch depends only on the image and the kind of process
+   * (its machine, WoW64 or not), so it is decided once per kind (§6).
+   */
+  knownMismatch(process: { machine: number; wow64: boolean }): boolean | undefined {
+    const key = process.wow64 ? -process.machine : process.machine;
+    return key === this.#lastKind ? this.#lastMismatch : this.#mismatch.get(key);
+  }
+
+  rememberMismatch(process: { machine: number; wow64: boolean }, mismatch: boolean): void {
+    const key = process.wow64 ? -process.machine : process.machine;
+    this.#mismatch.set(key, mismatch);
+    this.#lastKind = key;
+    this.#lastMismatch = mismatch;
   }
 
   /** The code-integrity label: the one given with writeFile, else the embedded signature's. */
