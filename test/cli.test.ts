@@ -54,6 +54,20 @@ test('--sysmon: event 7 and 6 JSON lines only', async () => {
   assert.ok(records.every((r) => r.EventID === 6 || r.EventID === 7));
 });
 
+test('what drivers print stays off standard output with --json and --sysmon', async () => {
+  const file = join(root, 'docs', 'examples', 'my-driver.yaml');
+  for (const mode of ['--json', '--sysmon']) {
+    const { code, stdout, stderr } = await cli('run', file, mode);
+    assert.equal(code, 0);
+    assert.ok(stdout.trim().split('\n').every((line) => JSON.parse(line)), `${mode}: stdout is JSON lines`);
+    assert.match(stderr, /my-driver: unsigned .*plugin\.dll/);
+  }
+  const table = await cli('run', file);
+  const lines = table.stdout.split('\n');
+  const row = lines.findIndex((l) => / plugin\.dll +usr 1\/0/.test(l));
+  assert.match(lines[row + 1]!, /^ {2}my-driver: unsigned/, 'the driver line comes right after the row that caused it');
+});
+
 test('every docs/examples scenario runs with exit 0', async () => {
   for (const name of ['process-start.yaml', 'mismatch.yaml', 'leaky.yaml', 'my-driver.yaml']) {
     const { code, stderr } = await cli('run', join(root, 'docs', 'examples', name));
@@ -179,5 +193,5 @@ test('the built binary runs the demo, and a user driver outside the project impo
   ].join('\n'));
   writeFileSync(join(dir, 'outside.yaml'), "drivers: [{ module: ./outside.ts }]\nsteps:\n  - createProcess: { path: 'C:\\Windows\\System32\\cmd.exe' }\n");
   const output = execFileSync(process.execPath, [bin, 'run', join(dir, 'outside.yaml')], { encoding: 'utf8', cwd: dir });
-  assert.match(output, /outside saw cmd\.exe\noutside saw ntdll\.dll\noutside saw kernel32\.dll/);
+  assert.match(output, / cmd\.exe +usr 0\/0 +a\n {2}outside saw cmd\.exe\n.* ntdll\.dll +usr 0\/0 +a\n {2}outside saw ntdll\.dll\n/);
 });

@@ -1,5 +1,6 @@
 // The psnotify command line: run a scenario, the demo, or inspect a PE file.
 import { readFileSync } from 'node:fs';
+import { format } from 'node:util';
 import { dirname, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { NtStatusError } from '../nt/status.js';
@@ -45,6 +46,13 @@ async function execute(scenario: Scenario, baseDirectory: string, options: Outpu
   const out = (line: string) => io.stdout.write(`${line}\n`);
   const logs: { afterSeq: number; line: string }[] = [];
   let seq = 0;
+  // What drivers print goes where their messages go: in place in the table, to
+  // standard error with --json/--sysmon (standard output stays parseable).
+  const consoleMethods = ['log', 'info', 'warn', 'error', 'debug'] as const;
+  const saved = consoleMethods.map((name) => console[name]);
+  for (const name of consoleMethods) {
+    console[name] = (...args: unknown[]) => void logs.push({ afterSeq: seq, line: format(...args) });
+  }
   const result = await runScenario(scenario, {
     baseDirectory,
     extraDrivers: options.sysmon ? ['sysmon'] : [],
@@ -55,10 +63,12 @@ async function execute(scenario: Scenario, baseDirectory: string, options: Outpu
       },
       log: (line) => void logs.push({ afterSeq: seq, line }),
     },
-  });
+  }).finally(() => consoleMethods.forEach((name, i) => (console[name] = saved[i]!)));
   const side = options.json || options.sysmon ? (line: string) => io.stderr.write(`${line}\n`) : out;
-  if (options.json) for (const n of result.notifications) out(JSON.stringify(notificationJson(n)));
-  else if (!options.sysmon) {
+  if (options.json) {
+    for (const n of result.notifications) out(JSON.stringify(notificationJson(n)));
+    for (const { line } of logs) side(line);
+  } else if (!options.sysmon) {
     const k = result.kernel;
     out(`psnotify: ${scenario.name ?? 'scenario'} — build ${k.profile.build} (${k.profile.name}), ${k.machine}, seed ${k.seed}`);
     const legend = new RoutineLegend();
