@@ -1,6 +1,15 @@
 // How notifications are printed: an 80-column table, JSON lines, bug checks.
 import type { BugCheck } from '../ke/bugcheck.js';
 import { bugCheckName } from '../ke/bugcheck.js';
+import {
+  MACHINE_TYPE_MISMATCH,
+  PARTIAL_MAP,
+  SIGNATURE_LEVEL_MASK,
+  SIGNATURE_LEVEL_SHIFT,
+  SIGNATURE_TYPE_MASK,
+  SIGNATURE_TYPE_SHIFT,
+  SYSTEM_MODE_IMAGE,
+} from '../nt/image-info.js';
 import type { Notification } from '../scenario/run.js';
 import { shortName } from '../scenario/expect.js';
 
@@ -8,11 +17,11 @@ const fit = (text: string, width: number) => (text.length > width ? `${text.slic
 
 /** `usr C/3`, `sys 4/1`, `usr 0/0 mm part`: who, signing level/type, mismatch, partial. */
 export function propertyBits(properties: number): string {
-  const level = (properties >>> 12) & 0xf;
-  const type = (properties >>> 16) & 0x7;
-  let text = `${properties & 0x100 ? 'sys' : 'usr'} ${level.toString(16).toUpperCase()}/${type}`;
-  if (properties & 0x800) text += ' mm';
-  if (properties & 0x80000) text += ' part';
+  const level = (properties & SIGNATURE_LEVEL_MASK) >>> SIGNATURE_LEVEL_SHIFT;
+  const type = (properties & SIGNATURE_TYPE_MASK) >>> SIGNATURE_TYPE_SHIFT;
+  let text = `${properties & SYSTEM_MODE_IMAGE ? 'sys' : 'usr'} ${level.toString(16).toUpperCase()}/${type}`;
+  if (properties & MACHINE_TYPE_MISMATCH) text += ' mm';
+  if (properties & PARTIAL_MAP) text += ' part';
   return text;
 }
 

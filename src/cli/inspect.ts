@@ -7,7 +7,11 @@ import { machineName } from '../nt/constants.js';
 import { parsePe } from '../pe/parse.js';
 import { imphash } from '../pe/imphash.js';
 import { readVersionInfo } from '../pe/version-info.js';
+import { buildProfile } from '../ke/profile.js';
+import { buildImageInfo } from '../ps/image-notify.js';
 import { propertyBits } from './format.js';
+
+const profile22631 = buildProfile(22631);
 
 const hex = (value: number | bigint) => `0x${value.toString(16)}`;
 
@@ -43,7 +47,9 @@ export function inspectFile(file: string): string[] {
     lines.push(`    ${s.valid ? 'valid' : 'INVALID'} ${s.digestAlgorithm} signature by ${s.signer} (issued by ${s.issuer})${s.reason ? `: ${s.reason}` : ''}`);
   }
   lines.push(`  code integrity signing level ${label.signingLevel}, signature type ${label.signatureType}${authenticode.signed ? '' : ' (no embedded signature)'}`);
-  const properties = 3 | 0x400 | (driver ? 0x100 : 0) | (label.signingLevel << 12) | (label.signatureType << 16);
+  const properties = buildImageInfo(profile22631, 'x64', {
+    base: image.imageBase, size: image.sizeOfImage, systemMode: driver, label, mismatch: false, partial: false, fileObject: null,
+  }).Properties;
   lines.push(`  IMAGE_INFO     Properties 0x${properties.toString(16)} (${propertyBits(properties)}) for a whole-image ${driver ? 'driver load' : 'map into a process of its machine'}; ImageSize ${hex(Math.ceil(image.sizeOfImage / 0x1000) * 0x1000)}`);
   return lines;
 }

@@ -15,16 +15,6 @@ export interface Ntoskrnl {
   MmGetSystemRoutineAddress(name: string): ((...args: never[]) => unknown) | null;
 }
 
-/** Names of the routines every profile exports. */
-const ALWAYS = [
-  'PsSetLoadImageNotifyRoutine',
-  'PsRemoveLoadImageNotifyRoutine',
-  'PsGetCurrentProcessId',
-  'KeGetCurrentIrql',
-  'KeAreApcsDisabled',
-  'MmGetSystemRoutineAddress',
-] as const;
-
 export function createNtoskrnl(kernel: Kernel): Ntoskrnl {
   const checkRoutine = (caller: string, routine: unknown): LoadImageNotifyRoutine | null => {
     if (routine !== null && typeof routine !== 'function') {
@@ -80,5 +70,3 @@ export function profileExports(name: string, hasSetEx: boolean): boolean {
   if (name === 'PsSetLoadImageNotifyRoutineEx') return hasSetEx;
   return true;
 }
-
-export const MODELLED_EXPORTS: readonly string[] = [...ALWAYS, 'PsSetLoadImageNotifyRoutineEx'];

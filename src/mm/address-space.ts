@@ -9,10 +9,6 @@ export const ALLOCATION_GRANULARITY = 0x10000n;
 const GRANULARITY = 0x10000;
 export const PAGE_SIZE = 0x1000;
 
-export function roundUp(value: bigint, unit: bigint): bigint {
-  return ((value + unit - 1n) / unit) * unit;
-}
-
 export function pageRound(size: number): number {
   return Math.ceil(size / PAGE_SIZE) * PAGE_SIZE;
 }

@@ -1,27 +1,17 @@
 // IMAGE_INFO and IMAGE_INFO_EX (SEMANTICS.md §1). Properties is the only stored
 // bit word; every bit field is a view of it, so the two can never disagree.
 
-const ADDRESSING_MODE_MASK = 0x000000ff;
-const SYSTEM_MODE_IMAGE = 0x00000100;
-const MAPPED_TO_ALL_PIDS = 0x00000200;
-const EXTENDED_INFO_PRESENT = 0x00000400;
-const MACHINE_TYPE_MISMATCH = 0x00000800;
-const SIGNATURE_LEVEL_SHIFT = 12;
-const SIGNATURE_LEVEL_MASK = 0x0000f000;
-const SIGNATURE_TYPE_SHIFT = 16;
-const SIGNATURE_TYPE_MASK = 0x00070000;
-const PARTIAL_MAP = 0x00080000;
-
-export const IMAGE_INFO_PROPERTY_BITS = {
-  ImageAddressingMode: ADDRESSING_MODE_MASK,
-  SystemModeImage: SYSTEM_MODE_IMAGE,
-  ImageMappedToAllPids: MAPPED_TO_ALL_PIDS,
-  ExtendedInfoPresent: EXTENDED_INFO_PRESENT,
-  MachineTypeMismatch: MACHINE_TYPE_MISMATCH,
-  ImageSignatureLevel: SIGNATURE_LEVEL_MASK,
-  ImageSignatureType: SIGNATURE_TYPE_MASK,
-  ImagePartialMap: PARTIAL_MAP,
-} as const;
+/** IMAGE_INFO.Properties bit masks (SEMANTICS.md §1). */
+export const ADDRESSING_MODE_MASK = 0x000000ff;
+export const SYSTEM_MODE_IMAGE = 0x00000100;
+export const MAPPED_TO_ALL_PIDS = 0x00000200;
+export const EXTENDED_INFO_PRESENT = 0x00000400;
+export const MACHINE_TYPE_MISMATCH = 0x00000800;
+export const SIGNATURE_LEVEL_SHIFT = 12;
+export const SIGNATURE_LEVEL_MASK = 0x0000f000;
+export const SIGNATURE_TYPE_SHIFT = 16;
+export const SIGNATURE_TYPE_MASK = 0x00070000;
+export const PARTIAL_MAP = 0x00080000;
 
 function flag(properties: number, mask: number): number {
   return (properties & mask) === 0 ? 0 : 1;
