@@ -61,14 +61,15 @@ export class DriverLoader {
       throw new NtStatusError(STATUS_PROCEDURE_NOT_FOUND, `${file.name} imports ${missing}, which build ${kernel.profile.build} does not export`);
     }
     const module = kernel.systemImages.load(file);
+    const serviceName = file.name.replace(/\.sys$/i, '');
     const object: DriverObject = {
-      DriverName: `\\Driver\\${file.name.replace(/\.sys$/i, '')}`,
+      DriverName: `\\Driver\\${serviceName}`,
       DriverUnload: null,
       DriverStart: module.base,
       DriverSize: module.size,
     };
     const record = new DriverRecord(file.name, object, module.base, module.size);
-    const registryPath = `\\Registry\\Machine\\System\\CurrentControlSet\\Services\\${file.name.replace(/\.sys$/i, '')}`;
+    const registryPath = `\\Registry\\Machine\\System\\CurrentControlSet\\Services\\${serviceName}`;
     let status: unknown;
     try {
       status = kernel.runAsDriver(record, () => driver.DriverEntry(object, registryPath));

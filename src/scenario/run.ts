@@ -166,7 +166,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     if (bugCheck) break;
     try {
       lastStatus = null;
-      const status = await runStep(step, where, nextExpectsStatus);
+      const status = await runStep(step, where);
       if (status !== null && !checkStatus(where, status, nextExpectsStatus)) break;
     } catch (error) {
       if (error instanceof BugCheck) {
@@ -195,8 +195,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     return { kernel, notifications, failures, bugCheck: bugCheck ?? kernel.bugCheck, bugCheckExpected, finish: lines };
   }
 
-  async function runStep(step: Step, where: string, nextExpectsStatus: boolean): Promise<number | null> {
-    void nextExpectsStatus;
+  async function runStep(step: Step, where: string): Promise<number | null> {
     switch (step.kind) {
       case 'createProcess': {
         const { path, suspended, as, parent } = step.args;
