@@ -84,6 +84,7 @@ async function execute(scenario: Scenario, baseDirectory: string, options: Outpu
     }
     while (next < logs.length) out(`  ${logs[next++]!.line}`);
     out(`${result.notifications.length} notifications; ${k.processes.length - 1} processes, ${k.loadedDrivers.length} drivers loaded`);
+    if (!k.notifyTable.enabled) out('(no routine was ever registered, so the kernel dispatched nothing: add drivers, e.g. `drivers: [sysmon]`)');
   } else for (const { line } of logs) side(line);
   if (result.finish.length) {
     side('');
