@@ -457,3 +457,43 @@ test('a model driver that declares its imports fails before its image is reporte
   assert.equal(seen.length, 0);
   assert.equal(testKernel().loadDriver(TEST_SYS, { imports: ['PsSetLoadImageNotifyRoutineEx'], DriverEntry: () => STATUS_SUCCESS }), STATUS_SUCCESS);
 });
+
+test('removing a routine whose invocation is further up the stack (a nested dispatch) deadlocks too', () => {
+  const kernel = testKernel();
+  const nt = kernel.ntoskrnl;
+  kernel.fs.writeFile('C:\\lib\\nested.dll', kernel.fs.readFile('C:\\Windows\\System32\\user32.dll'));
+  const process = kernel.createProcess('C:\\Windows\\System32\\app.exe');
+  let mapped = false;
+  const outer: LoadImageNotifyRoutine = function outerMapper(name) {
+    if (!mapped && name?.endsWith('test.sys')) {
+      mapped = true;
+      process.mapImage('C:\\lib\\nested.dll'); // a nested dispatch while this invocation is running
+    }
+  };
+  const remover: LoadImageNotifyRoutine = (name) => {
+    if (name?.endsWith('nested.dll')) nt.PsRemoveLoadImageNotifyRoutine(outer);
+  };
+  nt.PsSetLoadImageNotifyRoutine(outer);
+  nt.PsSetLoadImageNotifyRoutine(remover);
+  assert.throws(() => kernel.loadDriver(TEST_SYS), (e: unknown) => e instanceof Deadlock && /outerMapper/.test(e.message));
+});
+
+test('a routine registered from inside a routine belongs to that routine\'s driver', () => {
+  const kernel = testKernel();
+  const late: LoadImageNotifyRoutine = () => {};
+  let registered = false;
+  kernel.loadDriver(TEST_SYS, {
+    DriverEntry: (d) => {
+      d.DriverUnload = () => {};
+      return PsSetLoadImageNotifyRoutine(() => {
+        if (!registered) {
+          registered = true;
+          assert.equal(PsSetLoadImageNotifyRoutine(late), STATUS_SUCCESS);
+        }
+      });
+    },
+  });
+  kernel.loadDriver(SECOND_SYS);
+  assert.deepEqual(kernel.notifyRoutines.map((r) => r.driver), ['test.sys', 'test.sys']);
+  assert.equal(kernel.notifyRoutines[1]!.routine, late);
+});
