@@ -3,6 +3,9 @@
 // record, and every driver load (ProcessId 0) into event 6 (DriverLoad), with
 // file hashes, version strings and signature status computed from the file.
 // It asks for images of every architecture, and removes its routine on unload.
+// Real Sysmon writes event 1 (ProcessCreate) from a process-creation callback;
+// this model has only the image routine, so it writes event 1 when a process
+// reports its own EXE (the first report of its first thread, SEMANTICS.md §5B).
 import { createHash } from 'node:crypto';
 import {
   imageInfoEx,
@@ -14,7 +17,7 @@ import type { DriverOutput, ExampleDriver } from './example-driver.js';
 import { registerImageNotify } from './register.js';
 import { envelope, fileFacts, utcTime } from './sysmon-record.js';
 
-export const description = 'Sysmon-style telemetry: event 7 ImageLoad and event 6 DriverLoad records';
+export const description = 'Sysmon-style telemetry: event 7 ImageLoad, 6 DriverLoad and 1 ProcessCreate records';
 export const fileName = 'sysmon.sys';
 
 export interface SysmonOptions {
@@ -23,24 +26,48 @@ export interface SysmonOptions {
   hostname?: string;
 }
 
-/** `{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}`, stable for one process of one kernel. */
-export function processGuid(kernel: Kernel, pid: number, created: number): string {
-  const digest = createHash('sha1').update(`${kernel.seed}:${pid}:${created}`).digest('hex');
-  return `{${digest.slice(0, 8)}-${digest.slice(8, 12)}-${digest.slice(12, 16)}-${digest.slice(16, 20)}-${digest.slice(20, 32)}}`;
+const hex4 = (n: number) => (n & 0xffff).toString(16).padStart(4, '0');
+
+/**
+ * `{e2c04bb9-08c3-60c4-7809-000000000300}` as Sysmon makes them: a per-host
+ * prefix, the process's start time in seconds (low, then high 16 bits), then a
+ * per-process value. Stable for one process of one kernel.
+ */
+export function processGuid(kernel: Kernel, hostname: string, pid: number, started: Date): string {
+  const host = createHash('sha1').update(`${hostname}:${kernel.seed}`).digest('hex').slice(0, 8);
+  const seconds = Math.floor(started.getTime() / 1000);
+  const unique = Number.parseInt(createHash('sha1').update(`${kernel.seed}:${pid}:${seconds}`).digest('hex').slice(0, 4), 16);
+  return `{${host}-${hex4(seconds)}-${hex4(seconds >>> 16)}-${hex4(unique)}-000000000300}`;
 }
+
+const serviceProcess = /\\(lsass|svchost|services|wininit|csrss|smss|winlogon|spoolsv)\.exe$/i;
 
 /** Services and the System process run as SYSTEM; anything else as the interactive user. */
 function userOf(image: string, hostname: string): string {
-  return /\\(lsass|svchost|services|wininit|csrss|smss|winlogon)\.exe$/i.test(image) || image === 'System'
-    ? 'NT AUTHORITY\\SYSTEM'
-    : `${hostname}\\user`;
+  return serviceProcess.test(image) || image === 'System' ? 'NT AUTHORITY\\SYSTEM' : `${hostname}\\user`;
+}
+
+/** The logon session fields of event 1 for `user`. */
+function logonOf(user: string, host: string): Record<string, string> {
+  const system = user === 'NT AUTHORITY\\SYSTEM';
+  return {
+    LogonGuid: `{${host}-0000-0000-${system ? 'e703' : 'fb19'}-${system ? '000000000000' : '370000000000'}}`,
+    LogonId: system ? '0x3e7' : '0x3719fb',
+    TerminalSessionId: system ? '0' : '1',
+    IntegrityLevel: system ? 'System' : 'Medium',
+  };
 }
 
 export function create(kernel: Kernel, output: DriverOutput, options: SysmonOptions = {}): ExampleDriver {
   const clock = options.clock ?? (() => new Date());
   const hostname = options.hostname ?? 'PSNOTIFY';
   const guids = new Map<number, string>();
-  let processesSeen = 0;
+  const commandLines = new Map<number, string>();
+  const guidOf = (pid: number, now: Date) => {
+    let guid = guids.get(pid);
+    if (guid === undefined) guids.set(pid, (guid = processGuid(kernel, hostname, pid, now)));
+    return guid;
+  };
 
   const onImage: LoadImageNotifyRoutine = (fullImageName, processId, info) => {
     // A real sensor opens the file through the FileObject; here the volume serves it.
@@ -63,10 +90,34 @@ export function create(kernel: Kernel, output: DriverOutput, options: SysmonOpti
     }
     const process = kernel.process(processId);
     const image = process?.image?.dosPath ?? '-';
-    let guid = guids.get(processId);
-    if (guid === undefined) {
-      guid = processGuid(kernel, processId, ++processesSeen);
-      guids.set(processId, guid);
+    const user = userOf(image, hostname);
+    const guid = guidOf(processId, now);
+    if (process?.image && file.dosPath === image && !commandLines.has(processId)) {
+      const commandLine = `"${image}" `;
+      commandLines.set(processId, commandLine);
+      const parent = process.parentPid === 0 ? undefined : kernel.process(process.parentPid);
+      const parentImage = parent?.image?.dosPath;
+      output.event(envelope(1, hostname, now, {
+        RuleName: '-',
+        UtcTime: utcTime(now),
+        ProcessGuid: guid,
+        ProcessId: String(processId),
+        Image: image,
+        FileVersion: facts.FileVersion,
+        Description: facts.Description,
+        Product: facts.Product,
+        Company: facts.Company,
+        OriginalFileName: facts.OriginalFileName,
+        CommandLine: commandLine,
+        CurrentDirectory: `${image.slice(0, image.lastIndexOf('\\') + 1)}`,
+        User: user,
+        ...logonOf(user, guid.slice(1, 9)),
+        Hashes: facts.Hashes,
+        ParentProcessGuid: parent ? guidOf(parent.pid, now) : '{00000000-0000-0000-0000-000000000000}',
+        ParentProcessId: String(process.parentPid),
+        ParentImage: parentImage ?? '-',
+        ParentCommandLine: parent ? (commandLines.get(parent.pid) ?? `"${parentImage}" `) : '-',
+      }));
     }
     output.event(envelope(7, hostname, now, {
       RuleName: '-',
@@ -84,7 +135,7 @@ export function create(kernel: Kernel, output: DriverOutput, options: SysmonOpti
       Signed: facts.Signed,
       Signature: facts.Signature,
       SignatureStatus: facts.SignatureStatus,
-      User: userOf(image, hostname),
+      User: user,
     }));
   };
 

@@ -84,3 +84,27 @@ test('event 6 for a driver load; the routine is removed on unload', () => {
   assert.equal(kernel.unloadDriver(path), STATUS_SUCCESS);
   assert.equal(kernel.notifyRoutines.length, 0);
 });
+
+test('event 1 once per process, when it reports its own EXE, with its parent and the dataset field set', (t) => {
+  const kernel = new Kernel({ seed: 8 });
+  const out = collect();
+  installExampleDriver(kernel, 'sysmon', out);
+  const cmd = kernel.createProcess('C:\\Windows\\System32\\cmd.exe');
+  const child = kernel.createProcess('C:\\Windows\\System32\\notepad.exe', { parentPid: cmd.pid });
+  child.loadLibrary('C:\\Windows\\System32\\notepad.exe');
+  const ones = out.events.filter((e) => e.EventID === 1);
+  assert.deepEqual(ones.map((e) => e.ProcessId), [String(cmd.pid), String(child.pid)]);
+  const [parent, started] = [ones[0]!, ones[1]!];
+  assert.equal(started.ParentProcessId, String(cmd.pid));
+  assert.equal(started.ParentImage, 'C:\\Windows\\System32\\cmd.exe');
+  assert.equal(started.ParentProcessGuid, parent.ProcessGuid);
+  assert.equal(started.CommandLine, '"C:\\Windows\\System32\\notepad.exe" ');
+  assert.equal(started.CurrentDirectory, 'C:\\Windows\\System32\\');
+  assert.equal(parent.ParentImage, '-');
+  const sevens = out.events.filter((e) => e.EventID === 7 && e.ProcessId === String(child.pid));
+  assert.ok(sevens.every((e) => e.ProcessGuid === started.ProcessGuid));
+  assert.ok(out.events.indexOf(started) < out.events.indexOf(sevens[0]!), 'event 1 comes before the process\'s first event 7');
+  const real = realFieldSet(1);
+  if (real === null) t.diagnostic('shared Sysmon dataset not found: field-set comparison skipped');
+  else assert.deepEqual(Object.keys(started).sort(), real);
+});

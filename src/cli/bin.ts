@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `psnotify` executable.
-import { main } from './main.js';
+// The `psnotify` executable (package.json "bin"); `node dist/src/cli/main.js` works too.
+import { runAsProgram } from './main.js';
 
-process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+await runAsProgram();

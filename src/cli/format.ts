@@ -1,29 +1,11 @@
 // How notifications are printed: an 80-column table, JSON lines, bug checks.
 import type { BugCheck } from '../ke/bugcheck.js';
 import { bugCheckName } from '../ke/bugcheck.js';
-import {
-  MACHINE_TYPE_MISMATCH,
-  PARTIAL_MAP,
-  SIGNATURE_LEVEL_MASK,
-  SIGNATURE_LEVEL_SHIFT,
-  SIGNATURE_TYPE_MASK,
-  SIGNATURE_TYPE_SHIFT,
-  SYSTEM_MODE_IMAGE,
-} from '../nt/image-info.js';
+import { propertyBits } from './properties.js';
 import type { Notification } from '../scenario/run.js';
 import { shortName } from '../scenario/expect.js';
 
 const fit = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
-
-/** `usr C/3`, `sys 4/1`, `usr 0/0 mm part`: who, signing level/type, mismatch, partial. */
-export function propertyBits(properties: number): string {
-  const level = (properties & SIGNATURE_LEVEL_MASK) >>> SIGNATURE_LEVEL_SHIFT;
-  const type = (properties & SIGNATURE_TYPE_MASK) >>> SIGNATURE_TYPE_SHIFT;
-  let text = `${properties & SYSTEM_MODE_IMAGE ? 'sys' : 'usr'} ${level.toString(16).toUpperCase()}/${type}`;
-  if (properties & MACHINE_TYPE_MISMATCH) text += ' mm';
-  if (properties & PARTIAL_MAP) text += ' part';
-  return text;
-}
 
 /** Letters for the routines' drivers (a, b, c, …), so the table stays 80 columns wide. */
 export class RoutineLegend {
@@ -47,11 +29,15 @@ export class RoutineLegend {
   }
 }
 
-export const TABLE_HEADER = `${'ms'.padStart(7)} ${fit('process', 13)} ${'pid'.padStart(5)} ${fit('image', 24)} ${fit('IMAGE_INFO', 15)} routines`;
+// Column widths: with six routine letters ("called") a row is 80 characters.
+const IMAGE_WIDTH = 20;
+const INFO_WIDTH = 24; // 'usr C/3 mismatch partial'
+
+export const TABLE_HEADER = `${'ms'.padStart(7)} ${fit('process', 13)} ${'pid'.padStart(5)} ${fit('image', IMAGE_WIDTH)} ${fit('IMAGE_INFO', INFO_WIDTH)} called`;
 
 export function tableRow(n: Notification, wide: boolean, legend: RoutineLegend): string {
   const image = wide ? (n.fullImageName ?? '(null)') : shortName(n.fullImageName);
-  return `${n.timeMs.toFixed(2).padStart(7)} ${fit(n.process, 13)} ${String(n.processId).padStart(5)} ${fit(image, wide ? Math.max(24, image.length) : 24)} ${fit(propertyBits(n.properties), 15)} ${legend.column(n)}`;
+  return `${n.timeMs.toFixed(2).padStart(7)} ${fit(n.process, 13)} ${String(n.processId).padStart(5)} ${fit(image, wide ? Math.max(IMAGE_WIDTH, image.length) : IMAGE_WIDTH)} ${fit(propertyBits(n.properties), INFO_WIDTH)} ${legend.column(n)}`;
 }
 
 /** The stable JSON shape of one notification (docs/output.md). */

@@ -1,7 +1,9 @@
+#!/usr/bin/env node
 // The psnotify command line: run a scenario, the demo, or inspect a PE file.
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { format } from 'node:util';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { NtStatusError } from '../nt/status.js';
 import { loadScenario, ScenarioError } from '../scenario/load.js';
@@ -21,6 +23,9 @@ export const EXIT_EXPECTATION_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;
 export const EXIT_BUGCHECK = 3;
 
+/** What --sysmon writes: ProcessCreate, DriverLoad, ImageLoad. */
+const SYSMON_EVENTS = new Set([1, 6, 7]);
+
 interface OutputOptions {
   json?: boolean;
   sysmon?: boolean;
@@ -38,7 +43,7 @@ function packageVersion(): string {
   return '0.0.0';
 }
 
-async function execute(scenario: Scenario, baseDirectory: string, options: OutputOptions, io: Io): Promise<number> {
+async function execute(scenario: Scenario, baseDirectory: string, options: OutputOptions, io: Io, fileName?: string): Promise<number> {
   if (options.json && options.sysmon) {
     io.stderr.write('psnotify: choose one of --json and --sysmon\n');
     return EXIT_BAD_INPUT;
@@ -59,7 +64,7 @@ async function execute(scenario: Scenario, baseDirectory: string, options: Outpu
     onNotification: (n: Notification) => void (seq = n.seq),
     output: {
       event: (record) => {
-        if (options.sysmon && (record.EventID === 7 || record.EventID === 6)) out(JSON.stringify(record));
+        if (options.sysmon && SYSMON_EVENTS.has(record.EventID as number)) out(JSON.stringify(record));
       },
       log: (line) => void logs.push({ afterSeq: seq, line }),
     },
@@ -70,7 +75,7 @@ async function execute(scenario: Scenario, baseDirectory: string, options: Outpu
     for (const { line } of logs) side(line);
   } else if (!options.sysmon) {
     const k = result.kernel;
-    out(`psnotify: ${scenario.name ?? 'scenario'} — build ${k.profile.build} (${k.profile.name}), ${k.machine}, seed ${k.seed}`);
+    out(`psnotify: ${scenario.name ?? fileName ?? 'scenario'} — build ${k.profile.build} (${k.profile.name}), ${k.machine}, seed ${k.seed}`);
     const legend = new RoutineLegend();
     for (const row of k.notifyRoutines) legend.letterOf(row.driver ?? 'harness');
     for (const n of result.notifications) for (const r of n.routines) legend.letterOf(r.owner?.fileName ?? 'harness');
@@ -118,12 +123,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const withOutput = (command: Command) =>
     command
       .option('--json', 'one JSON object per notification (docs/output.md)')
-      .option('--sysmon', 'Sysmon event 6/7 records as JSON lines (loads the sysmon driver if needed)')
+      .option('--sysmon', 'Sysmon event 1/6/7 records as JSON lines (loads the sysmon driver if needed)')
       .option('--wide', 'full NT image names in the table');
   withOutput(program.command('run').argument('<scenario>', 'a scenario file (.yaml, .yml or .json)').description('run a scenario file'))
     .action(async (file: string, options: OutputOptions) => {
       const scenario = loadScenario(file);
-      code = await execute(scenario, dirname(resolve(file)), options, io);
+      code = await execute(scenario, dirname(resolve(file)), options, io, basename(file));
     });
   withOutput(program.command('demo').description('run the builtin demo machine (what npm start shows)'))
     .action(async (options: OutputOptions) => {
@@ -162,3 +167,23 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 class InputError extends Error {}
+
+/** True when this file is the program node was started with (not imported). */
+function isProgram(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+/** Runs the CLI on this process's arguments and streams; a closed pipe (`| head`) ends it quietly. */
+export async function runAsProgram(): Promise<void> {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+  process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+}
+
+if (isProgram()) await runAsProgram();

@@ -21,25 +21,42 @@ function pathText(path: readonly PropertyKey[]): string {
   return text;
 }
 
-function issues(prefix: readonly PropertyKey[], error: z.ZodError): string[] {
+type Issue = z.core.$ZodIssue;
+
+/** How badly a union branch missed: a wrong type at its root means the wrong branch; a value outside an enum nearly so. */
+function missScore(branch: Issue[]): number {
+  let score = branch.length;
+  for (const issue of branch) {
+    if (issue.path.length === 0 && issue.code === 'invalid_type') score += 100;
+    if (issue.path.length === 0 && issue.code === 'invalid_value') score += 50;
+  }
+  return score;
+}
+
+/** Each issue as `path: message`; for a union, the issues of the branch that came closest. */
+function issueLines(prefix: readonly PropertyKey[], list: readonly Issue[]): string[] {
   const out: string[] = [];
-  for (const issue of error.issues) {
-    const where = pathText([...prefix, ...issue.path]) || '(top level)';
+  for (const issue of list) {
+    const path = [...prefix, ...issue.path];
+    const where = pathText(path) || '(top level)';
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push(`${pathText([...prefix, ...issue.path, key])}: unknown key`);
-    } else if (issue.code === 'invalid_union' && 'errors' in issue) {
-      // Report the branch that got furthest: the one with the fewest problems.
-      const branches = (issue.errors as z.core.$ZodIssue[][]).map((branch) => branch);
-      const best = branches.sort((a, b) => a.length - b.length)[0];
-      if (best && best.length > 0 && !best.every((i) => i.code === 'invalid_type' && i.path.length === 0)) {
-        for (const inner of best) {
-          const innerWhere = pathText([...prefix, ...issue.path, ...inner.path]);
-          out.push(inner.code === 'unrecognized_keys' ? `${innerWhere}.${inner.keys.join(', ')}: unknown key` : `${innerWhere}: ${inner.message}`);
-        }
-      } else out.push(`${where}: ${issue.message}`);
+      for (const key of issue.keys) out.push(`${pathText([...path, key])}: unknown key`);
+    } else if (issue.code === 'invalid_union' && 'errors' in issue && issue.errors.length > 0) {
+      const branches = [...issue.errors].sort((x, y) => missScore(x) - missScore(y));
+      const best = branches[0]!;
+      if (missScore(best) >= 100 && best.every((i) => i.code === 'invalid_type' && i.path.length === 0)) {
+        const expected = [...new Set(issue.errors.flat().map((i) => (i.code === 'invalid_type' ? i.expected : null)).filter(Boolean))];
+        out.push(`${where}: expected ${expected.join(' or ')}`);
+      } else out.push(...issueLines(path, best));
+    } else if (issue.code === 'invalid_type' && / received undefined$/.test(issue.message)) {
+      out.push(`${where}: missing (expected ${issue.expected})`);
     } else out.push(`${where}: ${issue.message}`);
   }
   return out;
+}
+
+function issues(prefix: readonly PropertyKey[], error: z.ZodError): string[] {
+  return issueLines(prefix, error.issues);
 }
 
 /** Validates a parsed document. */
@@ -69,6 +86,28 @@ export function validateScenario(document: unknown, file: string): Scenario {
   return { ...rest, steps };
 }
 
+function parseYaml(text: string, file: string): unknown {
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new ScenarioError(file, document.errors.map((e) => {
+      const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      return `${e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}: ` : ''}${message}`;
+    }));
+  }
+  return document.toJS();
+}
+
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    // JSON.parse (Node 20) rarely says where; the YAML parser, reading the same text, does.
+    const where = parseDocument(text).errors[0]?.linePos?.[0];
+    const message = (error as Error).message.split('\n')[0]!;
+    throw new ScenarioError(file, [`${where ? `line ${where.line}, column ${where.col}: ` : ''}JSON syntax: ${message}`]);
+  }
+}
+
 /** Reads and validates a scenario file (.yaml, .yml or .json). */
 export function loadScenario(file: string): Scenario {
   let text: string;
@@ -77,11 +116,7 @@ export function loadScenario(file: string): Scenario {
   } catch (error) {
     throw new ScenarioError(file, [`cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
   }
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    throw new ScenarioError(file, document.errors.map((e) => `${e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}: ` : ''}${e.message.split('\n')[0]}`));
-  }
-  const scenario = validateScenario(document.toJS(), file);
+  const scenario = validateScenario(/\.json$/i.test(file) ? parseJson(text, file) : parseYaml(text, file), file);
   checkHostFiles(scenario, dirname(resolve(file)), file);
   return scenario;
 }

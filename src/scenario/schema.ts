@@ -8,15 +8,19 @@ const path = z.string().min(1, 'expected a non-empty path');
 const processName = z.string().min(1, 'expected a process name (its "as" name or its EXE name)');
 const status = z.union([z.number().int().nonnegative(), z.string().regex(/^(STATUS_[A-Z0-9_]+|0x[0-9a-fA-F]{1,8})$/, 'expected STATUS_NAME or 0xHEX')]);
 
+const exampleDriver = z.enum(EXAMPLE_DRIVERS, {
+  error: (issue) => `unknown driver ${JSON.stringify(issue.input)}: the example drivers are ${EXAMPLE_DRIVERS.join(', ')}; your own is { module: ./file.ts }`,
+});
+
 export const driverRefSchema = z.union([
-  z.enum(EXAMPLE_DRIVERS),
-  z.strictObject({ example: z.enum(EXAMPLE_DRIVERS) }),
+  exampleDriver,
   z.strictObject({
     /** A .ts or .js module exporting DriverEntry (or default { DriverEntry }, or create(kernel, output)), relative to the scenario. */
     module: path,
     /** Where its image goes on C: (default C:\Windows\System32\drivers\<module name>.sys). */
     as: path.optional(),
   }),
+  z.strictObject({ example: exampleDriver }),
 ]);
 
 const peSpec = z.strictObject({
@@ -63,7 +67,7 @@ export const stepSchemas = {
   unmapImage: z.strictObject({ process: processName, path }),
   terminate: z.strictObject({ process: processName }),
   loadDriver: z.union([z.strictObject({ path }), z.strictObject({ driver: driverRefSchema })]),
-  unloadDriver: z.union([z.strictObject({ path }), z.strictObject({ driver: z.enum(EXAMPLE_DRIVERS) })]),
+  unloadDriver: z.union([z.strictObject({ path }), z.strictObject({ driver: exampleDriver })]),
   writeFile: z.union([
     z.strictObject({ path, from: path, label: label.optional() }),
     z.strictObject({ path, pe: peSpec, label: label.optional() }),
