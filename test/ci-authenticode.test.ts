@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { verifyAuthenticode } from '../src/ci/authenticode.js';
 import { imageLabel, signerOf } from '../src/ci/code-integrity.js';
 import { authenticodeImageHash } from '../src/ci/image-hash.js';
-import { Random } from '../src/ke/random.js';
+import { Random } from '../src/rtl/random.js';
 import { buildPe, IMAGE_FILE_MACHINE_AMD64, Kernel, parsePe, SE_SIGNING_LEVEL_AUTHENTICODE, SeImageSignatureEmbedded } from '../src/index.js';
 import { CORPUS_SKIP, corpusImages, corpusRoot } from './helpers/corpus.js';
 

@@ -2,7 +2,7 @@
 // or a ScenarioError listing problems with their paths — nothing else.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Random } from '../src/ke/random.js';
+import { Random } from '../src/rtl/random.js';
 import { ScenarioError, validateScenario } from '../src/scenario/load.js';
 
 function randomValue(random: Random, depth: number): unknown {

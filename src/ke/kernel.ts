@@ -33,7 +33,7 @@ import { BugCheck } from './bugcheck.js';
 import { currentFrame, enterFrame, runInFrame, type ExecutionFrame } from './context.js';
 import { createNtoskrnl, profileExports, type Ntoskrnl } from './ntoskrnl.js';
 import { buildProfile, type BuildProfile } from './profile.js';
-import { Random } from './random.js';
+import { Random } from '../rtl/random.js';
 import { isKernelStop } from './stops.js';
 import { singleThreadWaiter, type Waiter } from './wait.js';
 import { imageLabel } from '../ci/code-integrity.js';

@@ -3,7 +3,7 @@
 // Addresses are bigints at the boundary; inside, offsets from the space's low
 // end are plain numbers (every space here spans far less than 2^53 bytes), so
 // placing a view costs no bigint arithmetic beyond two conversions.
-import type { Random } from '../ke/random.js';
+import type { Random } from '../rtl/random.js';
 
 export const ALLOCATION_GRANULARITY = 0x10000n;
 const GRANULARITY = 0x10000;

@@ -1,6 +1,6 @@
 // The memory manager's address choices: user and system address spaces, and
 // the ASLR bases of images (SEMANTICS.md §5).
-import type { Random } from '../ke/random.js';
+import type { Random } from '../rtl/random.js';
 import { AddressSpace, ALLOCATION_GRANULARITY } from './address-space.js';
 import type { ImageSection } from './section.js';
 

@@ -2,7 +2,7 @@
 // with extreme values, truncations and splices over seed images. The contract
 // under test: parsePe returns, or throws NtStatusError — nothing else, never a hang.
 import { NtStatusError } from '../nt/status.js';
-import { Random } from '../ke/random.js';
+import { Random } from '../rtl/random.js';
 import { parsePe } from './parse.js';
 import { imphash } from './imphash.js';
 import { readVersionInfo } from './version-info.js';
