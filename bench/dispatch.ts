@@ -4,9 +4,8 @@
 // Node's EventEmitter with the same listeners. Run: npm run bench:dispatch
 import { EventEmitter } from 'node:events';
 import { Bench } from 'tinybench';
-import { Kernel, type LoadImageNotifyRoutine } from '../src/index.js';
-import { buildImageInfo } from '../src/ps/image-notify.js';
-import { FileObject } from '../src/nt/image-info.js';
+import { buildImageInfo, buildProfile, FileObject, type LoadImageNotifyRoutine } from '../src/index.js';
+import { bareDispatch } from './bare-dispatch.js';
 import { machineLine, printTable, type Row } from './report.js';
 
 const BATCH = 1000; // dispatches per measured call, so timer overhead does not dominate
@@ -25,14 +24,12 @@ function routines(count: number): LoadImageNotifyRoutine[] {
 const rows: Row[] = [];
 for (const count of [1, 8, 64]) {
   const fns = routines(count);
-  const kernel = new Kernel({ system: 'none', seed: 1 });
-  for (const fn of fns) kernel.ntoskrnl.PsSetLoadImageNotifyRoutine(fn);
-  const info = buildImageInfo(kernel.profile, 'x64', {
+  const dispatcher = bareDispatch(fns);
+  const info = buildImageInfo(buildProfile(22631), 'x64', {
     base: 0x7ffb00000000n, size: 0x1a000, systemMode: false, label: { signingLevel: 12, signatureType: 3 },
     mismatch: false, partial: false, fileObject: new FileObject('\\Windows\\System32\\kernel32.dll', 0xffffa00000001000n),
   });
   const name = '\\Device\\HarddiskVolume3\\Windows\\System32\\kernel32.dll';
-  const process = kernel.systemProcess;
   const emitter = new EventEmitter();
   emitter.setMaxListeners(100);
   for (const fn of fns) emitter.on('load', fn);
@@ -43,7 +40,7 @@ for (const count of [1, 8, 64]) {
       for (let n = 0; n < BATCH; n++) for (let i = 0; i < fns.length; i++) fns[i]!(name, 1234, info);
     })
     .add(`psnotify dispatch (${count})`, () => {
-      for (let n = 0; n < BATCH; n++) kernel.dispatchImage(name, 1234, info, process, false);
+      for (let n = 0; n < BATCH; n++) dispatcher.dispatch();
     })
     .add(`EventEmitter.emit (${count})`, () => {
       for (let n = 0; n < BATCH; n++) emitter.emit('load', name, 1234, info);

@@ -7,8 +7,7 @@
 // map + unmap loop in one process, both included.
 import { Bench } from 'tinybench';
 import { buildPe, IMAGE_FILE_MACHINE_AMD64, Kernel, type LoadImageNotifyRoutine } from '../src/index.js';
-import { buildImageInfo } from '../src/ps/image-notify.js';
-import { FileObject } from '../src/nt/image-info.js';
+import { bareDispatch } from './bare-dispatch.js';
 import { machineLine, printTable } from './report.js';
 
 const BATCH = 200;
@@ -22,25 +21,23 @@ kernel.fs.writeFile(dll, buildPe({ machine: IMAGE_FILE_MACHINE_AMD64, dll: true,
 const process = kernel.createProcess('C:\\Windows\\System32\\host.exe', { suspended: true });
 const targets = Array.from({ length: 8 }, () => kernel.createProcess('C:\\Windows\\System32\\host.exe', { suspended: true }));
 const bases: bigint[] = [];
+const routines: LoadImageNotifyRoutine[] = [];
 for (let i = 0; i < 8; i++) {
   const routine: LoadImageNotifyRoutine = (_n, pid, info) => {
     sink = (sink + pid + info.Properties + i) | 0;
   };
   kernel.ntoskrnl.PsSetLoadImageNotifyRoutine(routine);
+  routines.push(routine);
 }
+const bareDispatcher = bareDispatch(routines);
 process.mapImage(dll); // warm the section cache: later maps reuse the parsed image
 process.unmapView(process.modules.at(-1)!.base);
 
-const info = buildImageInfo(kernel.profile, 'x64', {
-  base: 0x180000000n, size: 0x3000, systemMode: false, label: { signingLevel: 1, signatureType: 0 },
-  mismatch: false, partial: false, fileObject: new FileObject('\\Windows\\System32\\bench.dll', 0xffffa00000001000n),
-});
-const name = '\\Device\\HarddiskVolume3\\Windows\\System32\\bench.dll';
 
 const bench = new Bench({ time: 1000, warmupTime: 200 });
 bench
   .add('bare dispatch (8 routines)', () => {
-    for (let n = 0; n < BATCH; n++) kernel.dispatchImage(name, process.pid, info, process, false);
+    for (let n = 0; n < BATCH; n++) bareDispatcher.dispatch();
   })
   .add('mapImage + notify (8 routines)', () => {
     let mapping = 0;

@@ -4,20 +4,18 @@
 // when it has one, else a small volume built here. Run: npm run bench:process
 import { Bench } from 'tinybench';
 import { buildPe, IMAGE_FILE_MACHINE_I386, Kernel, type LoadImageNotifyRoutine } from '../src/index.js';
-import { FileObject } from '../src/nt/image-info.js';
-import { buildImageInfo } from '../src/ps/image-notify.js';
+import { bareDispatch } from './bare-dispatch.js';
 import { machineLine, printTable, type Row } from './report.js';
 
 const ROUTINES = 8;
 let sink = 0;
 
+const routines: LoadImageNotifyRoutine[] = Array.from({ length: ROUTINES }, (_, i) => (_name, pid, info) => {
+  sink = (sink + pid + info.Properties + i) | 0;
+});
+
 function register(kernel: Kernel): void {
-  for (let i = 0; i < ROUTINES; i++) {
-    const routine: LoadImageNotifyRoutine = (_name, pid, info) => {
-      sink = (sink + pid + info.Properties + i) | 0;
-    };
-    kernel.ntoskrnl.PsSetLoadImageNotifyRoutineEx(routine, 1);
-  }
+  for (const routine of routines) kernel.ntoskrnl.PsSetLoadImageNotifyRoutineEx(routine, 1);
 }
 
 /** A notepad-shaped volume: a dozen DLLs with real import edges, x64 and SysWOW64 twins. */
@@ -64,11 +62,7 @@ for (const [label, path] of Object.entries(starts)) {
   p.terminate();
 }
 
-const info = buildImageInfo(kernel.profile, kernel.pointerWidth, {
-  base: 0x7ffb00000000n, size: 0x1a000, systemMode: false, label: { signingLevel: 12, signatureType: 3 },
-  mismatch: false, partial: false, fileObject: new FileObject('\\Windows\\System32\\kernel32.dll', 0xffffa00000001000n),
-});
-const name = '\\Device\\HarddiskVolume3\\Windows\\System32\\kernel32.dll';
+const bare = bareDispatch(routines, kernel.pointerWidth);
 const BATCH = 1000;
 
 const bench = new Bench({ time: 1000, warmupTime: 200 });
@@ -76,7 +70,7 @@ bench
   .add('process start, native', () => kernel.createProcess(starts.native).terminate())
   .add('process start, WoW64', () => kernel.createProcess(starts.wow64).terminate())
   .add(`bare dispatch ×${BATCH}`, () => {
-    for (let n = 0; n < BATCH; n++) kernel.dispatchImage(name, 1234, info, kernel.systemProcess, false);
+    for (let n = 0; n < BATCH; n++) bare.dispatch();
   });
 await bench.run();
 

@@ -1,20 +1,9 @@
-// What every example driver module in drivers/ exports, so the CLI and
-// scenarios can load them by name.
-import type { Driver, Kernel } from '../src/index.js';
+// What every example driver module in drivers/ exports, so the command line
+// can load them by name — exactly the shape a user's own module may have.
+import type { DriverOutput, HostedDriver, Kernel } from 'psnotify';
 
-/** Where an example driver's output goes: the CLI prints it, tests collect it. */
-export interface DriverOutput {
-  /** A structured record (e.g. a Sysmon event), written as one JSON line with --sysmon/--json. */
-  event(record: Record<string, unknown>): void;
-  /** A human-readable line (warnings, findings). */
-  log(line: string): void;
-}
-
-/** A loaded example driver: the Driver to hand to kernel.loadDriver, and an optional end-of-run report. */
-export interface ExampleDriver extends Driver {
-  /** Lines to print when the scenario ends (e.g. the inventory's module lists). */
-  finish?(): string[];
-}
+export type { DriverOutput } from 'psnotify';
+export type ExampleDriver = HostedDriver;
 
 /** The module shape of drivers/<name>.ts. */
 export interface ExampleDriverModule {
@@ -22,5 +11,5 @@ export interface ExampleDriverModule {
   readonly description: string;
   /** The file name the driver is loaded as (`sysmon.sys`). */
   readonly fileName: string;
-  create(kernel: Kernel, output: DriverOutput): ExampleDriver;
+  create(kernel: Kernel, output: DriverOutput, options?: Record<string, unknown>): HostedDriver;
 }

@@ -1,6 +1,6 @@
 // Putting an example driver on a kernel: its .sys file (built, if the volume
 // lacks it) in System32\drivers, then ZwLoadDriver with the model code.
-import { buildPe, type Kernel } from '../src/index.js';
+import { buildPe, type Kernel } from 'psnotify';
 import type { DriverOutput, ExampleDriver } from './example-driver.js';
 import { exampleDrivers } from './index.js';
 

@@ -2,7 +2,7 @@
 // mapped into each process, built only from load-image notifications (a
 // routine registered late never hears about earlier images: nothing is
 // replayed, SEMANTICS.md §5B), and print the lists at the end.
-import { PsRemoveLoadImageNotifyRoutine, type Kernel, type LoadImageNotifyRoutine } from '../src/index.js';
+import { PsRemoveLoadImageNotifyRoutine, type Kernel, type LoadImageNotifyRoutine } from 'psnotify';
 import type { DriverOutput, ExampleDriver } from './example-driver.js';
 import { registerImageNotify } from './register.js';
 

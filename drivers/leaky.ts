@@ -2,7 +2,7 @@
 // PsRemoveLoadImageNotifyRoutine. Windows checks nothing at unload; the next
 // image load calls into the freed driver and the machine stops with bug check
 // 0xCE DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS (SEMANTICS.md §7).
-import { type Kernel, type LoadImageNotifyRoutine } from '../src/index.js';
+import { type Kernel, type LoadImageNotifyRoutine } from 'psnotify';
 import type { DriverOutput, ExampleDriver } from './example-driver.js';
 import { registerImageNotify } from './register.js';
 

@@ -9,7 +9,7 @@ import {
   SE_SIGNING_LEVEL_UNCHECKED,
   type Kernel,
   type LoadImageNotifyRoutine,
-} from '../src/index.js';
+} from 'psnotify';
 import type { DriverOutput, ExampleDriver } from './example-driver.js';
 import { registerImageNotify } from './register.js';
 

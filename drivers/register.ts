@@ -6,7 +6,7 @@ import {
   PS_IMAGE_NOTIFY_CONFLICTING_ARCHITECTURE,
   PsSetLoadImageNotifyRoutine,
   type LoadImageNotifyRoutine,
-} from '../src/index.js';
+} from 'psnotify';
 
 type SetEx = (routine: LoadImageNotifyRoutine, flags: number) => number;
 

@@ -12,10 +12,10 @@ import {
   PsRemoveLoadImageNotifyRoutine,
   type Kernel,
   type LoadImageNotifyRoutine,
-} from '../src/index.js';
+} from 'psnotify';
 import type { DriverOutput, ExampleDriver } from './example-driver.js';
 import { registerImageNotify } from './register.js';
-import { envelope, fileFacts, utcTime } from './sysmon-record.js';
+import { envelope, utcTime } from './sysmon-record.js';
 
 export const description = 'Sysmon-style telemetry: event 7 ImageLoad, 6 DriverLoad and 1 ProcessCreate records';
 export const fileName = 'sysmon.sys';
@@ -72,15 +72,14 @@ export function create(kernel: Kernel, output: DriverOutput, options: SysmonOpti
   const onImage: LoadImageNotifyRoutine = (fullImageName, processId, info) => {
     // A real sensor opens the file through the FileObject; here the volume serves it.
     const name = fullImageName ?? imageInfoEx(info)?.FileObject?.FileName ?? null;
-    const file = name === null ? null : kernel.fs.tryOpen(name);
-    if (file === null) return;
-    const facts = fileFacts(kernel, file);
+    const facts = name === null ? null : kernel.fileFacts(name);
+    if (facts === null) return;
     const now = clock();
     if (processId === 0) {
       output.event(envelope(6, hostname, now, {
         RuleName: '-',
         UtcTime: utcTime(now),
-        ImageLoaded: file.dosPath,
+        ImageLoaded: facts.path,
         Hashes: facts.Hashes,
         Signed: facts.Signed,
         Signature: facts.Signature,
@@ -92,7 +91,7 @@ export function create(kernel: Kernel, output: DriverOutput, options: SysmonOpti
     const image = process?.image?.dosPath ?? '-';
     const user = userOf(image, hostname);
     const guid = guidOf(processId, now);
-    if (process?.image && file.dosPath === image && !commandLines.has(processId)) {
+    if (process?.image && facts.path === image && !commandLines.has(processId)) {
       const commandLine = `"${image}" `;
       commandLines.set(processId, commandLine);
       const parent = process.parentPid === 0 ? undefined : kernel.process(process.parentPid);
@@ -125,7 +124,7 @@ export function create(kernel: Kernel, output: DriverOutput, options: SysmonOpti
       ProcessGuid: guid,
       ProcessId: String(processId),
       Image: image,
-      ImageLoaded: file.dosPath,
+      ImageLoaded: facts.path,
       FileVersion: facts.FileVersion,
       Description: facts.Description,
       Product: facts.Product,

@@ -1,7 +1,26 @@
-// psnotify's public API (shared/spec/API.md).
+// psnotify's public API: shared/spec/API.md plus docs/api.md, and nothing else.
+// The command line, scenarios, replay, detection and reports use only this.
+
+// ---- NT: statuses, constants, IMAGE_INFO -----------------------------------
 export * from './nt/status.js';
 export * from './nt/constants.js';
-export { ImageInfo, ImageInfoEx, FileObject, imageInfoEx } from './nt/image-info.js';
+export {
+  ImageInfo,
+  ImageInfoEx,
+  FileObject,
+  imageInfoEx,
+  // IMAGE_INFO.Properties bit layout (SEMANTICS.md §1)
+  ADDRESSING_MODE_MASK,
+  SYSTEM_MODE_IMAGE,
+  MAPPED_TO_ALL_PIDS,
+  EXTENDED_INFO_PRESENT,
+  MACHINE_TYPE_MISMATCH,
+  SIGNATURE_LEVEL_SHIFT,
+  SIGNATURE_LEVEL_MASK,
+  SIGNATURE_TYPE_SHIFT,
+  SIGNATURE_TYPE_MASK,
+  PARTIAL_MAP,
+} from './nt/image-info.js';
 export {
   encodeImageInfoEx,
   encodeImageInfo,
@@ -10,11 +29,17 @@ export {
   IMAGE_INFO_EX_SIZE,
   type PointerWidth,
 } from './nt/image-info-codec.js';
-export { Kernel, type KernelOptions, type MachineName } from './ke/kernel.js';
-export { BugCheck, bugCheckName } from './ke/bugcheck.js';
-export { Deadlock } from './ke/deadlock.js';
-export type { Ntoskrnl } from './ke/ntoskrnl.js';
-export { SUPPORTED_BUILDS, type BuildProfile } from './ke/profile.js';
+
+// ---- the machine -------------------------------------------------------------
+export {
+  Kernel,
+  type KernelOptions,
+  type MachineName,
+  type NotifyRoutineEntry,
+  type LoadedDriver,
+} from './kernel/kernel.js';
+export type { ImageFileFacts } from './kernel/file-facts.js';
+export type { Ntoskrnl } from './kernel/ntoskrnl.js';
 export {
   PsSetLoadImageNotifyRoutine,
   PsSetLoadImageNotifyRoutineEx,
@@ -23,13 +48,29 @@ export {
   KeGetCurrentIrql,
   KeAreApcsDisabled,
   MmGetSystemRoutineAddress,
-} from './ke/root-exports.js';
+} from './kernel/root-exports.js';
+export type { SystemChoice } from './catalog/install.js';
+export { BugCheck, bugCheckName } from './ke/bugcheck.js';
+export { Deadlock } from './ke/deadlock.js';
+export { SUPPORTED_BUILDS, buildProfile, type BuildProfile, type MismatchRule } from './ke/profile.js';
 export type { Driver, DriverObject } from './io/driver-record.js';
-export type { LoadImageNotifyRoutine } from './ps/routine.js';
-export type { Process, ModuleEntry } from './ps/process.js';
-export type { CreateProcessOptions } from './ps/create-process.js';
+export type { LoadImageNotifyRoutine } from './ps/notify/routine.js';
+export type { DispatchTracer, DispatchedRoutine } from './ps/notify/dispatcher.js';
+export { buildImageInfo, type ImageFacts } from './ps/notify/image-info.js';
+export type { Process, ProcessImage, ProcessState, ModuleEntry } from './ps/process/process.js';
+export type { CreateProcessOptions } from './ps/process/create.js';
 export type { MapImageOptions } from './mm/map-image.js';
-export type { FileLabel } from './fs/volume.js';
+export { isMachineTypeMismatch, type MismatchInputs } from './mm/mismatch.js';
+export type { FileLabel, Volume, VolumeEntry } from './fs/volume.js';
+
+// ---- PE images and code integrity --------------------------------------------
 export { parsePe } from './pe/parse.js';
-export { buildPe } from './pe/build.js';
+export { buildPe, type PeBuildSpec } from './pe/build.js';
+export { readVersionInfo } from './pe/version-info.js';
+export { imphash } from './pe/imphash.js';
 export type { PeImage } from './pe/types.js';
+export { verifyAuthenticode, type AuthenticodeResult, type SignatureReport } from './ci/authenticode.js';
+export { imageLabel, type CodeIntegrityLabel } from './ci/code-integrity.js';
+
+// ---- driver modules for the command line ---------------------------------------
+export type { DriverOutput, HostedDriver, DriverModule } from './kernel/driver-module.js';

@@ -7,8 +7,10 @@ import { verifyAuthenticode } from '../src/ci/authenticode.js';
 import { imageLabel, signerOf } from '../src/ci/code-integrity.js';
 import { authenticodeImageHash } from '../src/ci/image-hash.js';
 import { Random } from '../src/rtl/random.js';
-import { buildPe, IMAGE_FILE_MACHINE_AMD64, Kernel, parsePe, SE_SIGNING_LEVEL_AUTHENTICODE, SeImageSignatureEmbedded } from '../src/index.js';
+import { buildPe, IMAGE_FILE_MACHINE_AMD64, parsePe, SE_SIGNING_LEVEL_AUTHENTICODE, SeImageSignatureEmbedded } from '../src/index.js';
 import { CORPUS_SKIP, corpusImages, corpusRoot } from './helpers/corpus.js';
+import { SystemVolume } from '../src/fs/volume.js';
+import { SectionCache } from '../src/mm/section.js';
 
 // Established with `openssl pkcs7 -inform DER -print_certs` on the extracted WIN_CERTIFICATE data.
 const expectedSigners: Record<string, string[]> = {
@@ -75,12 +77,13 @@ test('unsigned systemd-boot images are unsigned', (t) => {
 test('a kernel reports a signed image with ImageSignatureLevel 4 / ImageSignatureType 1 unless a label says otherwise', (t) => {
   if (!corpusRoot) return t.skip(CORPUS_SKIP);
   const shim = signedImages(corpusRoot).find((f) => f.relative.endsWith('shimx64.efi.signed'))!;
-  const kernel = new Kernel({ system: 'none' });
-  kernel.fs.writeFile('C:\\efi\\shim.efi', shim.bytes);
-  kernel.fs.writeFile('C:\\efi\\shim-labelled.efi', shim.bytes, { signingLevel: 0xc, signatureType: 3 });
-  const label = kernel.sections.sectionFor(kernel.fs.open('C:\\efi\\shim.efi')).label;
-  assert.deepEqual(label, { signingLevel: 4, signatureType: 1 });
-  assert.deepEqual(kernel.sections.sectionFor(kernel.fs.open('C:\\efi\\shim-labelled.efi')).label, { signingLevel: 0xc, signatureType: 3 });
+  // The memory manager's section layer on its own, with the kernel's label source.
+  const volume = new SystemVolume();
+  const sections = new SectionCache(imageLabel, 0n);
+  volume.writeFile('C:\\efi\\shim.efi', shim.bytes);
+  volume.writeFile('C:\\efi\\shim-labelled.efi', shim.bytes, { signingLevel: 0xc, signatureType: 3 });
+  assert.deepEqual(sections.sectionFor(volume.open('C:\\efi\\shim.efi')).label, { signingLevel: 4, signatureType: 1 });
+  assert.deepEqual(sections.sectionFor(volume.open('C:\\efi\\shim-labelled.efi')).label, { signingLevel: 0xc, signatureType: 3 });
   assert.equal(signerOf(shim.bytes), 'Microsoft Windows UEFI Driver Publisher');
 });
 

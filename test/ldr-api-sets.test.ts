@@ -6,7 +6,11 @@ import { buildPe, NtStatusError, STATUS_DLL_NOT_FOUND, STATUS_INVALID_IMAGE_FORM
 import { builtinApiSetHost } from '../src/ldr/api-set-map.js';
 import { ApiSetSchema, hashName } from '../src/ldr/api-set-schema.js';
 import { apiSetMatchKey } from '../src/ldr/dll-name.js';
-import { CONTRACT_FUNCTIONS } from '../src/system/api-contracts.js';
+import { CONTRACT_FUNCTIONS } from '../src/catalog/api-contracts.js';
+import { ApiSetResolver, SCHEMA_PATH } from '../src/ldr/api-sets.js';
+import { SectionCache } from '../src/mm/section.js';
+import { SystemVolume } from '../src/fs/volume.js';
+import { imageLabel } from '../src/ci/code-integrity.js';
 import { recorder, shortName, testKernel, writeDll, type Seen } from './helpers/system.js';
 
 const S32 = 'C:\\Windows\\System32';
@@ -191,8 +195,10 @@ test('a real v6 apisetschema.dll decides: hosts, importer-specific hosts, empty 
   const process = kernel.createProcess('C:\\Tools\\w.exe');
   assert.deepEqual(seen.slice(4).map((s) => shortName(s.name)), ['System32\\widget.dll', 'System32\\special.dll', 'System32\\widgetlegacy.dll', 'System32\\mycrt.dll']);
   assert.throws(() => process.loadLibrary('api-ms-win-demo-empty-l1-1-0.dll'), (e: unknown) => e instanceof NtStatusError && e.status === STATUS_DLL_NOT_FOUND && /no host/.test(e.message));
-  const schema = kernel.loader.apiSets.schema();
-  assert.equal(schema?.size, 5);
+  // The loader layer on its own: a resolver over a volume holding the same schema file.
+  const volume = new SystemVolume();
+  volume.writeFile(SCHEMA_PATH, kernel.fs.readFile(SCHEMA_PATH));
+  assert.equal(new ApiSetResolver(volume, new SectionCache(imageLabel, 0n)).schema()?.size, 5);
 });
 
 test('a malformed schema is STATUS_INVALID_IMAGE_FORMAT naming the field', () => {

@@ -25,6 +25,9 @@ import {
   type Process,
 } from '../src/index.js';
 import { testKernel } from './helpers/system.js';
+import { imageLabel } from '../src/ci/code-integrity.js';
+import { SystemVolume } from '../src/fs/volume.js';
+import { SectionCache } from '../src/mm/section.js';
 
 interface Event {
   name: string | null;
@@ -107,7 +110,7 @@ test('partial views set ImagePartialMap and report the view size', () => {
   process.mapImage('C:\\lib\\plain.dll', { viewSize: 0x8000 });
   assert.equal(seen[1]!.info.ImagePartialMap, 0);
   assert.throws(() => process.mapImage('C:\\lib\\plain.dll', { viewSize: 0x9000 }), (e: unknown) => e instanceof NtStatusError && e.status === STATUS_INVALID_VIEW_SIZE);
-  assert.throws(() => process.mapImage('C:\\lib\\plain.dll', { viewSize: -1 }), (e: unknown) => e instanceof NtStatusError && e.status === STATUS_INVALID_PARAMETER && /viewSize/.test(e.message));
+  assert.throws(() => process.mapImage('C:\\lib\\plain.dll', { viewSize: -1 }), (e: unknown) => e instanceof RangeError && /viewSize/.test(e.message));
 });
 
 test('mismatch: an x86 DLL into a native x64 process reaches only flagged routines, with the bit set', () => {
@@ -172,15 +175,21 @@ test('missing and malformed files', () => {
 });
 
 test('one section per file, shared by every view; a rewritten file is a new section', () => {
-  const { kernel, process } = setup();
-  const file = kernel.fs.open('C:\\lib\\plain.dll');
-  const section = kernel.sections.sectionFor(file);
+  const { kernel, process, seen } = setup();
+  const fileObject = () => imageInfoEx(seen.at(-1)!.info)!.FileObject!.address;
   process.mapImage('C:\\lib\\plain.dll');
+  const first = fileObject();
   const other = kernel.createProcess('C:\\Windows\\System32\\app.exe');
   other.mapImage('C:\\lib\\plain.dll');
-  assert.equal(kernel.sections.sectionFor(kernel.fs.open('C:\\lib\\plain.dll')), section);
+  assert.equal(fileObject(), first, 'both views name one FILE_OBJECT');
   kernel.fs.writeFile('C:\\lib\\plain.dll', buildPe({ machine: IMAGE_FILE_MACHINE_AMD64, dll: true }));
-  assert.notEqual(kernel.sections.sectionFor(kernel.fs.open('C:\\lib\\plain.dll')), section);
+  other.mapImage('C:\\lib\\plain.dll');
+  assert.notEqual(fileObject(), first, 'a rewritten file is a new file object and section');
+  // The memory manager's layer on its own: one ImageSection per file.
+  const volume = new SystemVolume();
+  volume.writeFile('C:\\x.dll', buildPe({ machine: IMAGE_FILE_MACHINE_AMD64, dll: true }));
+  const sections = new SectionCache(imageLabel, 0n);
+  assert.equal(sections.sectionFor(volume.open('C:\\x.dll')), sections.sectionFor(volume.open('c:\\X.DLL')));
 });
 
 test('signature bits come from the file label', () => {

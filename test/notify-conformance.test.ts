@@ -89,7 +89,7 @@ test('invalid flags: STATUS_INVALID_PARAMETER_2 and no slot used', () => {
     assert.equal(nt.PsSetLoadImageNotifyRoutineEx(noop, flags), STATUS_INVALID_PARAMETER_2, `flags ${flags}`);
   }
   assert.equal(kernel.notifyRoutines.length, 0);
-  assert.equal(kernel.notifyTable.enabled, false);
+  assert.equal(kernel.imageNotifyEnabled, false);
   for (let i = 0; i < 64; i++) assert.equal(nt.PsSetLoadImageNotifyRoutineEx(noop, i % 2 ? 1n : 0), STATUS_SUCCESS);
 });
 
@@ -401,11 +401,11 @@ test('every dispatch: ExtendedInfoPresent, IMAGE_INFO_EX.Size and FileObject; on
 
 test('the enable bit is sticky: set by the first registration, never cleared', () => {
   const kernel = testKernel();
-  assert.equal(kernel.notifyTable.enabled, false);
+  assert.equal(kernel.imageNotifyEnabled, false);
   kernel.ntoskrnl.PsSetLoadImageNotifyRoutine(noop);
   kernel.ntoskrnl.PsRemoveLoadImageNotifyRoutine(noop);
-  assert.equal(kernel.notifyTable.enabled, true);
-  assert.equal(kernel.notifyTable.count, 0);
+  assert.equal(kernel.imageNotifyEnabled, true);
+  assert.equal(kernel.notifyRoutines.length, 0);
 });
 
 test('allocation-failure hook: STATUS_INSUFFICIENT_RESOURCES, no slot used', () => {

@@ -1,6 +1,5 @@
 // How notifications are printed: an 80-column table, JSON lines, bug checks.
-import type { BugCheck } from '../ke/bugcheck.js';
-import { bugCheckName } from '../ke/bugcheck.js';
+import { bugCheckName, type BugCheck } from '../index.js';
 import { propertyBits } from './properties.js';
 import type { Notification } from '../scenario/run.js';
 import { shortName } from '../scenario/expect.js';

@@ -2,16 +2,20 @@
 // host file, and the IMAGE_INFO a whole-image map of it would carry on the
 // default machine (Windows 11 23H2, x64), field by field.
 import { readFileSync } from 'node:fs';
-import { verifyAuthenticode } from '../ci/authenticode.js';
-import { imageLabel } from '../ci/code-integrity.js';
-import { buildProfile } from '../ke/profile.js';
-import { isMachineTypeMismatch } from '../mm/mismatch.js';
-import { IMAGE_FILE_MACHINE_AMD64, IMAGE_FILE_MACHINE_I386, machineName } from '../nt/constants.js';
-import { imphash } from '../pe/imphash.js';
-import { parsePe } from '../pe/parse.js';
-import type { PeImage } from '../pe/types.js';
-import { readVersionInfo } from '../pe/version-info.js';
-import { buildImageInfo } from '../ps/image-notify.js';
+import {
+  buildImageInfo,
+  buildProfile,
+  IMAGE_FILE_MACHINE_AMD64,
+  IMAGE_FILE_MACHINE_I386,
+  imageLabel,
+  imphash,
+  isMachineTypeMismatch,
+  machineName,
+  parsePe,
+  readVersionInfo,
+  verifyAuthenticode,
+  type PeImage,
+} from '../index.js';
 import { explainProperties, propertyBits, signatureTypeName, signingLevelName } from './properties.js';
 
 const profile = buildProfile(22631);

@@ -5,7 +5,7 @@ import { format } from 'node:util';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { NtStatusError } from '../nt/status.js';
+import { NtStatusError } from '../index.js';
 import { loadScenario, ScenarioError } from '../scenario/load.js';
 import { runScenario, type Notification } from '../scenario/run.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -89,7 +89,7 @@ async function execute(scenario: Scenario, baseDirectory: string, options: Outpu
     }
     while (next < logs.length) out(`  ${logs[next++]!.line}`);
     out(`${result.notifications.length} notifications; ${k.processes.length - 1} processes, ${k.loadedDrivers.length} drivers loaded`);
-    if (!k.notifyTable.enabled) out('(no routine was ever registered, so the kernel dispatched nothing: add drivers, e.g. `drivers: [sysmon]`)');
+    if (!k.imageNotifyEnabled) out('(no routine was ever registered, so the kernel dispatched nothing: add drivers, e.g. `drivers: [sysmon]`)');
   } else for (const { line } of logs) side(line);
   if (result.finish.length) {
     side('');

@@ -11,7 +11,7 @@ import {
   SIGNATURE_TYPE_MASK,
   SIGNATURE_TYPE_SHIFT,
   SYSTEM_MODE_IMAGE,
-} from '../nt/image-info.js';
+} from '../index.js';
 
 /** SE_SIGNING_LEVEL_* by value (SEMANTICS.md §1); values with two names show both. */
 const signingLevels = [

@@ -19,12 +19,37 @@ export interface VolumeOptions {
   root?: string;
 }
 
-let nextFileId = 1;
+/** A file's names, in the forms Windows shows them. */
+export interface VolumeEntry {
+  /** `C:\Windows\System32\ntdll.dll`. */
+  readonly dosPath: string;
+  /** `\Device\HarddiskVolume3\Windows\System32\ntdll.dll`. */
+  readonly ntPath: string;
+  /** `\Windows\System32\ntdll.dll` (a FILE_OBJECT's FileName). */
+  readonly volumePath: string;
+  /** `ntdll.dll`. */
+  readonly name: string;
+}
+
+/** The system volume as users see it (API.md `kernel.fs`). */
+export interface Volume {
+  /** N of \\Device\\HarddiskVolumeN. */
+  readonly volumeNumber: number;
+  /** Writes a file (in memory); `label` overrides its code-integrity signature bits. The volume keeps a copy. */
+  writeFile(path: string, bytes: Uint8Array, label?: FileLabel): void;
+  /** A copy of the file's bytes; NtStatusError STATUS_OBJECT_NAME_NOT_FOUND when there is none. */
+  readFile(path: string): Uint8Array;
+  exists(path: string): boolean;
+  /** The file's names (path given as DOS, NT or volume path), or null when there is no such file. */
+  lookup(path: string): VolumeEntry | null;
+  /** DOS paths of the files written to the volume (a mounted host folder is not listed). */
+  list(): string[];
+}
 
 /** One file of the volume. Identity matters: a rewritten path is a new file. */
-export class VolumeFile {
-  /** Unique per file in this Node process; names its FILE_OBJECT. */
-  readonly id = nextFileId++;
+export class VolumeFile implements VolumeEntry {
+  /** Unique per file of its volume, in creation order; names its FILE_OBJECT. */
+  readonly id: number;
   /** `\Windows\System32\ntdll.dll`, spelled as stored. */
   readonly volumePath: string;
   /** The folded volume path: how NTFS compares names, and every per-file table's key. */
@@ -40,7 +65,8 @@ export class VolumeFile {
   #bytes: Uint8Array | null;
   readonly #hostPath: string | null;
 
-  constructor(volumeNumber: number, components: readonly string[], source: Uint8Array | string, label: FileLabel | null) {
+  constructor(id: number, volumeNumber: number, components: readonly string[], source: Uint8Array | string, label: FileLabel | null) {
+    this.id = id;
     this.volumePath = '\\' + components.join('\\');
     this.key = this.volumePath.toLowerCase();
     this.ntPath = `\\Device\\HarddiskVolume${volumeNumber}${this.volumePath}`;
@@ -63,7 +89,7 @@ export class VolumeFile {
   }
 }
 
-export class SystemVolume {
+export class SystemVolume implements Volume {
   readonly volumeNumber: number;
   readonly root: string | null;
   readonly #files = new Map<string, VolumeFile>();
@@ -72,6 +98,8 @@ export class SystemVolume {
   readonly #hostFiles = new Map<string, VolumeFile | null>();
   readonly #parsed = new Map<string, VolumePath>();
   readonly #opened = new Map<string, VolumeFile>();
+  /** File ids are the volume's own: two volumes built alike number their files alike. */
+  #nextFileId = 1;
 
   constructor(options: VolumeOptions = {}) {
     const volumeNumber = options.volumeNumber ?? 3;
@@ -122,10 +150,10 @@ export class SystemVolume {
     if (parsed.components.length === 0) {
       throw new NtStatusError(STATUS_ACCESS_DENIED, `writeFile(${path}): cannot write the volume's root directory`);
     }
-    const existing = this.lookup(parsed);
+    const existing = this.#find(parsed);
     // Keep the stored spelling of an existing file's name, as NTFS does on overwrite.
     const components = existing ? existing.volumePath.slice(1).split('\\') : parsed.components;
-    this.#files.set(parsed.key, new VolumeFile(this.volumeNumber, components, bytes, label ?? null));
+    this.#files.set(parsed.key, new VolumeFile(this.#nextFileId++, this.volumeNumber, components, bytes, label ?? null));
     this.#opened.clear();
   }
 
@@ -136,7 +164,7 @@ export class SystemVolume {
 
   exists(path: string): boolean {
     try {
-      return this.lookup(this.parse(path)) !== null;
+      return this.#find(this.parse(path)) !== null;
     } catch (error) {
       if (error instanceof NtStatusError) return false;
       throw error;
@@ -148,7 +176,7 @@ export class SystemVolume {
     // Images are opened by the same path strings again and again; any write forgets these.
     let file: VolumeFile | null | undefined = this.#opened.get(path);
     if (file === undefined) {
-      file = this.lookup(this.parse(path));
+      file = this.#find(this.parse(path));
       if (file !== null) {
         if (this.#opened.size >= 4096) this.#opened.clear();
         this.#opened.set(path, file);
@@ -161,23 +189,31 @@ export class SystemVolume {
   /** The file at `path`, or null (also for malformed paths). */
   tryOpen(path: string): VolumeFile | null {
     try {
-      return this.lookup(this.parse(path));
+      return this.#find(this.parse(path));
     } catch (error) {
       if (error instanceof NtStatusError) return null;
       throw error;
     }
   }
 
-  /** Paths of the in-memory files, for listings. */
+  lookup(path: string): VolumeEntry | null {
+    return this.tryOpen(path);
+  }
+
+  list(): string[] {
+    return [...this.#files.values()].map((f) => f.dosPath);
+  }
+
+  /** The in-memory files themselves (for the kernel's own listings). */
   memoryFiles(): VolumeFile[] {
     return [...this.#files.values()];
   }
 
-  private lookup(path: VolumePath): VolumeFile | null {
-    return this.#files.get(path.key) ?? this.lookupHost(path);
+  #find(path: VolumePath): VolumeFile | null {
+    return this.#files.get(path.key) ?? this.#findOnHost(path);
   }
 
-  private lookupHost(path: VolumePath): VolumeFile | null {
+  #findOnHost(path: VolumePath): VolumeFile | null {
     if (this.root === null || path.components.length === 0) return null;
     const cached = this.#hostFiles.get(path.key);
     if (cached !== undefined) return cached;
@@ -185,7 +221,7 @@ export class SystemVolume {
     const spelled: string[] = [];
     let found = true;
     for (const component of path.components) {
-      const entries = this.hostDirectory(hostPath);
+      const entries = this.#hostDirectory(hostPath);
       const real = entries?.get(component.toLowerCase());
       if (real === undefined) {
         found = false;
@@ -197,7 +233,7 @@ export class SystemVolume {
     let file: VolumeFile | null = null;
     if (found) {
       try {
-        if (statSync(hostPath).isFile()) file = new VolumeFile(this.volumeNumber, spelled, hostPath, null);
+        if (statSync(hostPath).isFile()) file = new VolumeFile(this.#nextFileId++, this.volumeNumber, spelled, hostPath, null);
       } catch {
         file = null; // a dangling symlink is no file
       }
@@ -206,7 +242,7 @@ export class SystemVolume {
     return file;
   }
 
-  private hostDirectory(hostPath: string): Map<string, string> | null {
+  #hostDirectory(hostPath: string): Map<string, string> | null {
     let entries = this.#hostDirectories.get(hostPath);
     if (entries === undefined) {
       try {

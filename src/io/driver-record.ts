@@ -1,4 +1,5 @@
 // DRIVER_OBJECT as drivers see it, and the kernel's record of one loaded driver.
+import type { DriverCode } from '../ke/context.js';
 
 /** DRIVER_OBJECT, as far as this subsystem needs it. */
 export interface DriverObject {
@@ -23,7 +24,7 @@ export interface Driver {
 }
 
 /** The kernel's bookkeeping for one driver image, loaded or since unloaded. */
-export class DriverRecord {
+export class DriverRecord implements DriverCode {
   /** File name as loaded, e.g. `leaky.sys`: what bug checks name. */
   readonly fileName: string;
   readonly object: DriverObject;

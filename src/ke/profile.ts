@@ -53,3 +53,9 @@ export function buildProfile(build: number): BuildProfile {
   }
   return profile;
 }
+
+/** Does this build's ntoskrnl export `name`? Only the Ex routine varies (§9). */
+export function exportsRoutine(profile: BuildProfile, name: string): boolean {
+  if (name === 'PsSetLoadImageNotifyRoutineEx') return profile.hasSetEx;
+  return true;
+}

@@ -1,8 +1,8 @@
 // Resolving an API-set contract name to its host DLL: from the volume's
 // C:\Windows\System32\apisetschema.dll when there is one (as the kernel maps
 // it into every process's PEB), else from the builtin map (docs/loader.md).
-import type { VolumeFile } from '../fs/volume.js';
-import type { Kernel } from '../ke/kernel.js';
+import type { SystemVolume, VolumeFile } from '../fs/volume.js';
+import type { SectionCache } from '../mm/section.js';
 import { NtStatusError, STATUS_INVALID_IMAGE_FORMAT } from '../nt/status.js';
 import { builtinApiSetHost } from './api-set-map.js';
 import { ApiSetSchema } from './api-set-schema.js';
@@ -18,21 +18,23 @@ export const SCHEMA_PATH = 'C:\\Windows\\System32\\apisetschema.dll';
 export type ApiSetResolution = { host: string } | { host: null } | null;
 
 export class ApiSetResolver {
-  readonly #kernel: Kernel;
+  readonly #volume: SystemVolume;
+  readonly #sections: SectionCache;
   #schemaFile: VolumeFile | null = null;
   #schema: ApiSetSchema | null = null;
 
-  constructor(kernel: Kernel) {
-    this.#kernel = kernel;
+  constructor(volume: SystemVolume, sections: SectionCache) {
+    this.#volume = volume;
+    this.#sections = sections;
   }
 
   /** The parsed schema of the volume, or null when it has none. */
   schema(): ApiSetSchema | null {
-    const file = this.#kernel.fs.tryOpen(SCHEMA_PATH);
+    const file = this.#volume.tryOpen(SCHEMA_PATH);
     if (file === null) return null;
     if (file !== this.#schemaFile) {
       // Parsed once per file; a rewritten schema is a new file and is parsed again.
-      this.#schema = ApiSetSchema.parse(apisetSection(this.#kernel, file), file.dosPath);
+      this.#schema = ApiSetSchema.parse(apisetSection(this.#sections, file), file.dosPath);
       this.#schemaFile = file;
     }
     return this.#schema;
@@ -49,8 +51,8 @@ export class ApiSetResolver {
 }
 
 /** The bytes of the image's `.apiset` section. */
-function apisetSection(kernel: Kernel, file: VolumeFile): Uint8Array {
-  const image = kernel.sections.sectionFor(file).image;
+function apisetSection(sections: SectionCache, file: VolumeFile): Uint8Array {
+  const image = sections.sectionFor(file).image;
   const section = image.sections.find((s) => s.name === '.apiset');
   if (section === undefined) {
     throw new NtStatusError(STATUS_INVALID_IMAGE_FORMAT, `${file.dosPath}: no .apiset section (sections: ${image.sections.map((s) => s.name).join(', ') || 'none'})`);

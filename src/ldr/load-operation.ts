@@ -2,9 +2,9 @@
 // maps DLLs depth-first in import-table order, each once per process, snaps
 // every import (following forwarders), and remembers what it mapped so a
 // failure can unmap it again (docs/loader.md; SEMANTICS.md §5A for the maps).
-import type { VolumeFile } from '../fs/volume.js';
-import type { Kernel } from '../ke/kernel.js';
+import type { SystemVolume, VolumeFile } from '../fs/volume.js';
 import { mapImageView } from '../mm/map-image.js';
+import type { MemoryManager } from '../mm/memory.js';
 import type { ImageView } from '../mm/view.js';
 import { machineName } from '../nt/constants.js';
 import {
@@ -14,13 +14,20 @@ import {
   STATUS_INVALID_IMAGE_FORMAT,
   STATUS_ORDINAL_NOT_FOUND,
 } from '../nt/status.js';
-import type { Process } from '../ps/process.js';
+import type { ProcessObject } from '../ps/process/process.js';
 import type { ApiSetResolver } from './api-sets.js';
 import { foldDllName, isApiSetName, isExtensionSetName } from './dll-name.js';
-import { findExport } from './export-index.js';
 import { parseForwarder } from './forwarder.js';
 import { KNOWN_DLLS_REGISTRY, knownDllClosure } from './known-dlls.js';
+import type { ModuleList } from './module-list.js';
 import { searchDirectories, systemDirectory, type LoaderWorld } from './search-path.js';
+
+/** What the loader needs from its kernel: the volume to search, the memory manager to map with, the API-set schema. */
+export interface LoaderHost {
+  readonly volume: SystemVolume;
+  readonly mm: MemoryManager;
+  readonly apiSets: ApiSetResolver;
+}
 
 /** Who asked for a DLL: a display path for messages, and a folded base name for API-set host choice. */
 export interface Importer {
@@ -33,17 +40,17 @@ const MAX_FORWARDER_HOPS = 16;
 export class LoadOperation {
   /** Views this operation mapped, in map order: unmapped again if it fails. */
   readonly mapped: ImageView[] = [];
-  readonly #kernel: Kernel;
-  readonly #process: Process;
+  readonly #host: LoaderHost;
+  readonly #process: ProcessObject;
+  readonly #modules: ModuleList;
   readonly #world: LoaderWorld;
-  readonly #apiSets: ApiSetResolver;
   #known: Set<string> | null = null;
 
-  constructor(kernel: Kernel, process: Process, world: LoaderWorld, apiSets: ApiSetResolver) {
-    this.#kernel = kernel;
+  constructor(host: LoaderHost, process: ProcessObject, modules: ModuleList, world: LoaderWorld) {
+    this.#host = host;
     this.#process = process;
+    this.#modules = modules;
     this.#world = world;
-    this.#apiSets = apiSets;
   }
 
   /** Loads a DLL given by full path (LoadLibrary of a path, the WoW64 DLLs). */
@@ -61,7 +68,7 @@ export class LoadOperation {
   loadByName(name: string, importer: Importer): ImageView | null {
     let wanted = foldDllName(name);
     if (isApiSetName(wanted)) {
-      const resolved = this.#apiSets.resolve(wanted, importer.baseName);
+      const resolved = this.#host.apiSets.resolve(wanted, importer.baseName);
       if (resolved !== null && resolved.host === null) {
         if (isExtensionSetName(wanted)) return null;
         throw new NtStatusError(STATUS_DLL_NOT_FOUND, `${name} (imported by ${importer.path}) is an API set with no host DLL on this system`);
@@ -117,13 +124,13 @@ export class LoadOperation {
   private unmap(view: ImageView): void {
     const at = this.mapped.indexOf(view);
     if (at >= 0) this.mapped.splice(at, 1);
-    if (this.#process.terminating || !this.#process.views.includes(view)) return;
+    if (this.#process.terminating || !this.#process.views.has(view)) return;
     this.#process.unmapView(view.base);
   }
 
   /** Resolves one imported function in `target`, loading forwarders' DLLs. */
   private snap(target: ImageView, wanted: string | number, importer: Importer, hops: number): void {
-    const found = findExport(target.section, wanted);
+    const found = target.section.findExport(wanted);
     const dll = target.section.file.dosPath;
     if (found === undefined) {
       if (typeof wanted === 'number') {
@@ -145,11 +152,11 @@ export class LoadOperation {
   /** Maps `file` unless this process's loader has it already. */
   private map(file: VolumeFile): { view: ImageView; fresh: boolean } {
     const key = file.key;
-    const existing = this.#process.loaderModules.get(key);
+    const existing = this.#modules.byPath(key);
     if (existing !== undefined) return { view: existing, fresh: false };
-    const view = mapImageView(this.#kernel, this.#process, file, {}, true);
+    const view = mapImageView(this.#host.mm, this.#process, file, {}, true);
     this.mapped.push(view);
-    this.#process.loaderModules.set(key, view);
+    this.#modules.add(key, view);
     return { view, fresh: true };
   }
 
@@ -159,29 +166,22 @@ export class LoadOperation {
   }
 
   private worldMachine(): number {
-    return this.#world === 'guest' ? this.#process.machine : this.#kernel.nativeMachine;
+    return this.#world === 'guest' ? this.#process.machine : this.#host.mm.nativeMachine;
   }
 
   /** LdrpFindLoadedDllByName: a module of this side already loaded under that base name. */
   private findLoaded(name: string): ImageView | null {
-    for (const [key, view] of this.#process.loaderModules) {
-      if (key.slice(key.lastIndexOf('\\') + 1) === name && this.worldOf(view) === this.#world) return view;
-    }
-    return null;
-  }
-
-  private worldOf(view: ImageView): LoaderWorld {
-    return this.#process.wow64 && !view.section.is64Bit ? 'guest' : 'native';
+    return this.#modules.byName(this.#world, name) ?? null;
   }
 
   /** Files to try, in order: the KnownDLLs copy alone, or every folder of the search path that has one. */
   private candidates(name: string): VolumeFile[] {
-    const fs = this.#kernel.fs;
-    const system = systemDirectory(this.#kernel, this.#process, this.#world);
+    const fs = this.#host.volume;
+    const system = systemDirectory(this.#process, this.#world);
     const systemCopy = fs.tryOpen(`${system}\\${name}`);
     if (systemCopy !== null && KNOWN_DLLS_REGISTRY.has(name)) return [systemCopy];
     const found: VolumeFile[] = [];
-    for (const folder of searchDirectories(this.#kernel, this.#process, this.#world)) {
+    for (const folder of searchDirectories(this.#process, this.#world)) {
       const file = fs.tryOpen(`${folder}\\${name}`);
       if (file === null) continue;
       // A copy beside the EXE of a DLL smss made known (an import of a known DLL) loses to \KnownDlls.
@@ -194,15 +194,15 @@ export class LoadOperation {
   /** \KnownDlls of this side: the registry list and its import closure in the system directory. */
   private knownDlls(): Set<string> {
     if (this.#known !== null) return this.#known;
-    const system = systemDirectory(this.#kernel, this.#process, this.#world);
+    const system = systemDirectory(this.#process, this.#world);
     this.#known = knownDllClosure((name) => {
-      const file = this.#kernel.fs.tryOpen(`${system}\\${name}`);
+      const file = this.#host.volume.tryOpen(`${system}\\${name}`);
       if (file === null) return null;
       const hosts: string[] = [];
-      for (const entry of this.#kernel.sections.sectionFor(file).image.imports) {
+      for (const entry of this.#host.mm.sections.sectionFor(file).image.imports) {
         let dll = foldDllName(entry.dll);
         if (isApiSetName(dll)) {
-          const resolved = this.#apiSets.resolve(dll, name);
+          const resolved = this.#host.apiSets.resolve(dll, name);
           if (resolved === null || resolved.host === null) continue;
           dll = foldDllName(resolved.host);
         }
@@ -214,7 +214,7 @@ export class LoadOperation {
   }
 
   private describeSearch(name: string): string {
-    const folders = searchDirectories(this.#kernel, this.#process, this.#world);
+    const folders = searchDirectories(this.#process, this.#world);
     return `${KNOWN_DLLS_REGISTRY.has(name) ? 'KnownDLLs, ' : ''}${folders.join(', ')}`;
   }
 }

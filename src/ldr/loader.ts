@@ -1,22 +1,51 @@
 // The user-mode loader (ntdll's Ldr*): LdrInitializeThunk's process
 // initialisation and LdrLoadDll. Each DLL it maps is notified through path A
 // (SEMANTICS.md §5A); the order is the one of §5B. See docs/loader.md.
-import type { Kernel } from '../ke/kernel.js';
+import type { SystemVolume } from '../fs/volume.js';
+import type { MemoryManager } from '../mm/memory.js';
+import type { ImageView } from '../mm/view.js';
 import { NtStatusError, STATUS_DLL_NOT_FOUND } from '../nt/status.js';
-import type { Process } from '../ps/process.js';
+import type { ProcessObject, UserModeLoader } from '../ps/process/process.js';
 import { ApiSetResolver } from './api-sets.js';
 import { isPath } from './dll-name.js';
-import { LoadOperation } from './load-operation.js';
+import { LoadOperation, type LoaderHost } from './load-operation.js';
+import { ModuleList } from './module-list.js';
 import { SYSTEM32, type LoaderWorld } from './search-path.js';
 import { wow64Dlls } from './wow64.js';
 
-export class Loader {
-  readonly #kernel: Kernel;
-  /** @internal */ readonly apiSets: ApiSetResolver;
+export interface LoaderOptions {
+  volume: SystemVolume;
+  mm: MemoryManager;
+}
 
-  constructor(kernel: Kernel) {
-    this.#kernel = kernel;
-    this.apiSets = new ApiSetResolver(kernel);
+export class Loader implements UserModeLoader {
+  readonly apiSets: ApiSetResolver;
+  readonly #host: LoaderHost;
+  /** Each process's module list (its PEB_LDR_DATA), made when its loader first runs. */
+  readonly #modules = new WeakMap<ProcessObject, ModuleList>();
+
+  constructor(options: LoaderOptions) {
+    this.apiSets = new ApiSetResolver(options.volume, options.mm.sections);
+    this.#host = { volume: options.volume, mm: options.mm, apiSets: this.apiSets };
+  }
+
+  /** The process's module list; it starts with the ntdll(s) mapped at creation, as LdrpInitializeProcess finds them. */
+  modulesOf(process: ProcessObject): ModuleList {
+    let list = this.#modules.get(process);
+    if (list === undefined) {
+      list = new ModuleList((view) => (process.wow64 && !view.section.is64Bit ? 'guest' : 'native'));
+      for (const view of process.startViews.slice(1)) list.add(view.section.file.key, view);
+      this.#modules.set(process, list);
+    }
+    return list;
+  }
+
+  viewUnmapped(process: ProcessObject, view: ImageView): void {
+    this.#modules.get(process)?.remove(view.section.file.key, view);
+  }
+
+  processExited(process: ProcessObject): void {
+    this.#modules.delete(process);
   }
 
   /**
@@ -24,20 +53,20 @@ export class Loader {
    * native wow64 DLLs, then kernel32 (which brings KernelBase), then the EXE's
    * imports depth-first. A failure terminates the process and is thrown.
    */
-  initializeProcess(process: Process): void {
+  initializeProcess(process: ProcessObject): void {
     const exe = process.startViews[0];
     if (exe === undefined || process.image === null) return;
     const operations: LoadOperation[] = [];
     const begin = (world: LoaderWorld) => {
-      const operation = new LoadOperation(this.#kernel, process, world, this.apiSets);
+      const operation = new LoadOperation(this.#host, process, this.modulesOf(process), world);
       operations.push(operation);
       return operation;
     };
     try {
       if (process.wow64) {
         const native = begin('native');
-        for (const dll of wow64Dlls(this.#kernel.nativeMachine, process.machine)) {
-          const file = this.#kernel.fs.tryOpen(`${SYSTEM32}\\${dll.name}`);
+        for (const dll of wow64Dlls(this.#host.mm.nativeMachine, process.machine)) {
+          const file = this.#host.volume.tryOpen(`${SYSTEM32}\\${dll.name}`);
           if (file === null) {
             if (dll.optional) continue;
             throw new NtStatusError(STATUS_DLL_NOT_FOUND, `${SYSTEM32}\\${dll.name} is missing: cannot start WoW64 process ${process.image.dosPath}`);
@@ -45,7 +74,7 @@ export class Loader {
           native.loadFile(file);
         }
       }
-      const main = begin(this.worldOf(process));
+      const main = begin(this.#worldOf(process));
       main.loadByName('kernel32.dll', { path: `${process.image.dosPath} (process initialisation)`, baseName: null });
       main.walk(exe);
     } catch (error) {
@@ -63,12 +92,12 @@ export class Loader {
    * returns its base and is not reported again. A failure unmaps what this
    * call mapped and throws.
    */
-  loadLibrary(process: Process, path: string): { status: number; base: bigint } {
-    const operation = new LoadOperation(this.#kernel, process, this.worldOf(process), this.apiSets);
+  loadLibrary(process: ProcessObject, path: string): { status: number; base: bigint } {
+    const operation = new LoadOperation(this.#host, process, this.modulesOf(process), this.#worldOf(process));
     try {
       let view;
       if (isPath(path)) {
-        const file = this.#kernel.fs.tryOpen(path);
+        const file = this.#host.volume.tryOpen(path);
         if (file === null) throw new NtStatusError(STATUS_DLL_NOT_FOUND, `LoadLibrary(${path}) in process ${process.pid}: no such file`);
         view = operation.loadFile(file);
       } else {
@@ -83,7 +112,7 @@ export class Loader {
   }
 
   /** The side of the process a LoadLibrary call runs on: the guest side of a WoW64 process. */
-  private worldOf(process: Process): LoaderWorld {
+  #worldOf(process: ProcessObject): LoaderWorld {
     return process.wow64 ? 'guest' : 'native';
   }
 }

@@ -5,21 +5,27 @@
 // SafeDllSearchMode, minus the current directory and PATH, which a model
 // process does not have.
 import { dirName } from '../fs/path.js';
-import type { Kernel } from '../ke/kernel.js';
-import type { Process } from '../ps/process.js';
+import { wow64SystemDirectory } from '../ps/process/create.js';
+
+/** The process as the search order needs it. */
+interface SearchingProcess {
+  readonly machine: number;
+  readonly wow64: boolean;
+  readonly image: { readonly dosPath: string } | null;
+}
 
 /** The 64-bit (native) side or the 32-bit (guest) side of a process. */
 export type LoaderWorld = 'native' | 'guest';
 
 export const SYSTEM32 = 'C:\\Windows\\System32';
 
-export function systemDirectory(kernel: Kernel, process: Process, world: LoaderWorld): string {
-  return world === 'guest' ? kernel.wow64SystemDirectory(process.machine) : SYSTEM32;
+export function systemDirectory(process: SearchingProcess, world: LoaderWorld): string {
+  return world === 'guest' ? wow64SystemDirectory(process.machine) : SYSTEM32;
 }
 
 /** The folders searched after KnownDLLs, in order, without repeats. */
-export function searchDirectories(kernel: Kernel, process: Process, world: LoaderWorld): string[] {
-  const system = systemDirectory(kernel, process, world);
+export function searchDirectories(process: SearchingProcess, world: LoaderWorld): string[] {
+  const system = systemDirectory(process, world);
   // The native side of a WoW64 process loads only its own few DLLs, from System32.
   if (process.wow64 && world === 'native') return [system];
   const folders = [process.image ? dirName(process.image.dosPath) : system, system, 'C:\\Windows\\System', 'C:\\Windows'];

@@ -1,9 +1,12 @@
 // Where views go in one address space: 64 KiB allocation granularity, no
 // overlap, the preferred base when it is free, else a randomised free spot.
+// Reservations live in a balanced VAD tree, so placing or releasing a view
+// costs O(log n) in the views the space already holds.
 // Addresses are bigints at the boundary; inside, offsets from the space's low
 // end are plain numbers (every space here spans far less than 2^53 bytes), so
 // placing a view costs no bigint arithmetic beyond two conversions.
 import type { Random } from '../rtl/random.js';
+import { VadTree } from './vad-tree.js';
 
 export const ALLOCATION_GRANULARITY = 0x10000n;
 const GRANULARITY = 0x10000;
@@ -26,9 +29,8 @@ export class AddressSpace {
   /** Offsets count from here: 0 for spaces below 2^53 (so an offset is the address), else `low`. */
   readonly #origin: bigint;
   readonly #lowOffset: number;
-  /** Reservations as offsets from `low`, sorted by start (the VAD tree's job): starts[i]..ends[i]. */
-  readonly #starts: number[] = [];
-  readonly #ends: number[] = [];
+  /** Reservations as offsets (the VAD tree). */
+  readonly #vads = new VadTree();
   readonly #random: Random;
   #lastAddress = -1n;
   #lastOffset = -1;
@@ -45,6 +47,11 @@ export class AddressSpace {
     this.#random = random;
   }
 
+  /** Reservations now held. */
+  get reservations(): number {
+    return this.#vads.size;
+  }
+
   isFree(base: bigint, size: number): boolean {
     return this.freeAt(this.offsetOf(base), span(size));
   }
@@ -57,9 +64,8 @@ export class AddressSpace {
     const length = span(size);
     if (preferred !== null) {
       const start = this.offsetOf(preferred);
-      const at = this.slotFor(start, length);
-      if (at >= 0) {
-        this.insertAt(at, start, length);
+      if (this.freeAt(start, length)) {
+        this.#vads.insert(start, start + length);
         return preferred;
       }
     }
@@ -73,64 +79,27 @@ export class AddressSpace {
       }
     }
     // Dense or tiny space: first fit, bottom-up.
-    let candidate = Math.ceil(low / GRANULARITY) * GRANULARITY;
-    for (let i = 0; i < this.#starts.length; i++) {
-      if (candidate + length <= this.#starts[i]!) break;
-      if (this.#ends[i]! > candidate) candidate = this.#ends[i]!;
-    }
-    return candidate + length <= high && this.freeAt(candidate, length) ? this.add(candidate, length) : null;
+    const at = this.#vads.firstFit(low, length, high, GRANULARITY);
+    return at >= 0 && this.freeAt(at, length) ? this.add(at, length) : null;
   }
 
+  /** Releases the reservation that starts at `base` (nothing if there is none). */
   release(base: bigint): void {
-    const start = this.offsetOf(base);
-    const at = this.lowerBound(start);
-    if (this.#starts[at] !== start) return;
-    // Shifting by hand: faster than splice for the short arrays a process has.
-    const starts = this.#starts;
-    const ends = this.#ends;
-    for (let i = at + 1; i < starts.length; i++) {
-      starts[i - 1] = starts[i]!;
-      ends[i - 1] = ends[i]!;
-    }
-    starts.pop();
-    ends.pop();
+    this.#vads.remove(this.offsetOf(base));
   }
 
   clear(): void {
-    this.#starts.length = 0;
-    this.#ends.length = 0;
+    this.#vads.clear();
   }
 
   private freeAt(start: number, length: number): boolean {
-    return this.slotFor(start, length) >= 0;
-  }
-
-  /** Where a free range [start, start + length) goes in the sorted arrays, or -1 if it is not free. */
-  private slotFor(start: number, length: number): number {
-    if (start % GRANULARITY !== 0 || start < this.#lowOffset || start + length > this.#size) return -1;
-    const at = this.lowerBound(start);
-    if (at < this.#starts.length && this.#starts[at]! < start + length) return -1;
-    return at === 0 || this.#ends[at - 1]! <= start ? at : -1;
+    if (start % GRANULARITY !== 0 || start < this.#lowOffset || start + length > this.#size) return false;
+    return this.#vads.isClear(start, length);
   }
 
   private add(start: number, length: number): bigint {
-    this.insert(start, length);
+    this.#vads.insert(start, start + length);
     return this.#origin + BigInt(start);
-  }
-
-  private insert(start: number, length: number): void {
-    this.insertAt(this.lowerBound(start), start, length);
-  }
-
-  private insertAt(at: number, start: number, length: number): void {
-    const starts = this.#starts;
-    const ends = this.#ends;
-    for (let i = starts.length; i > at; i--) {
-      starts[i] = starts[i - 1]!;
-      ends[i] = ends[i - 1]!;
-    }
-    starts[at] = start;
-    ends[at] = start + length;
   }
 
   /** An address as an offset; addresses outside the space give offsets freeAt refuses. */
@@ -142,17 +111,5 @@ export class AddressSpace {
     this.#lastAddress = address;
     this.#lastOffset = offset;
     return offset;
-  }
-
-  /** The first index whose start is >= `start`. */
-  private lowerBound(start: number): number {
-    let low = 0;
-    let high = this.#starts.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.#starts[middle]! < start) low = middle + 1;
-      else high = middle;
-    }
-    return low;
   }
 }

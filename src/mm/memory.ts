@@ -1,63 +1,47 @@
-// The memory manager's address choices: user and system address spaces, and
-// the ASLR bases of images (SEMANTICS.md §5).
+// The memory manager of one kernel: its image sections, its address choices,
+// and the notify dispatcher it reports image maps to. Everything a view map
+// (map-image.ts) and a system-image load (system-image.ts) depend on is here,
+// and nothing else.
+import type { ImageNotifier } from '../ps/notify/dispatcher.js';
+import type { BuildProfile } from '../ke/profile.js';
+import type { PointerWidth } from '../nt/image-info-codec.js';
 import type { Random } from '../rtl/random.js';
-import { AddressSpace, ALLOCATION_GRANULARITY } from './address-space.js';
-import type { ImageSection } from './section.js';
+import type { AddressSpace } from './address-space.js';
+import { AddressChooser } from './aslr.js';
+import { SectionCache, type LabelSource } from './section.js';
 
-/** [low, high) windows for one pointer width. */
-interface Layout {
-  user: [bigint, bigint];
-  /** Where ASLR puts DLLs (top-down region) and EXEs. */
-  dllWindow: [bigint, bigint];
-  exeWindow: [bigint, bigint];
+export interface MemoryManagerOptions {
+  profile: BuildProfile;
+  /** IMAGE_FILE_MACHINE_* of the OS. */
+  nativeMachine: number;
+  pointerWidth: PointerWidth;
+  random: Random;
+  /** PsCallImageNotifyRoutines: where maps are reported (§5A, §5C). */
+  notifier: ImageNotifier;
+  /** Code integrity: a file's signature label, computed when a report first needs it. */
+  labelSource: LabelSource;
 }
 
-const layout64: Layout = {
-  user: [0x10000n, 0x7fff_ffff_0000n],
-  dllWindow: [0x7ff8_0000_0000n, 0x7fff_ffe0_0000n],
-  exeWindow: [0x7ff6_0000_0000n, 0x7ff8_0000_0000n],
-};
-
-const layout32: Layout = {
-  user: [0x10000n, 0x7fff_0000n],
-  dllWindow: [0x5000_0000n, 0x7800_0000n],
-  exeWindow: [0x0040_0000n, 0x0100_0000n],
-};
-
 export class MemoryManager {
-  readonly random: Random;
+  readonly profile: BuildProfile;
+  readonly nativeMachine: number;
+  readonly pointerWidth: PointerWidth;
+  readonly notifier: ImageNotifier;
+  readonly sections: SectionCache;
+  readonly addresses: AddressChooser;
+
+  constructor(options: MemoryManagerOptions) {
+    this.profile = options.profile;
+    this.nativeMachine = options.nativeMachine;
+    this.pointerWidth = options.pointerWidth;
+    this.notifier = options.notifier;
+    this.addresses = new AddressChooser(options.random, options.pointerWidth === 'x64');
+    const fileObjectBase = options.pointerWidth === 'x64' ? 0xffffa000_00000000n : 0x8a00_0000n;
+    this.sections = new SectionCache(options.labelSource, fileObjectBase);
+  }
+
   /** Kernel (system) space, where drivers and kernel DLLs are loaded. */
-  readonly systemSpace: AddressSpace;
-
-  constructor(random: Random, kernelIs64Bit: boolean) {
-    this.random = random;
-    this.systemSpace = kernelIs64Bit
-      ? new AddressSpace(0xfffff800_00000000n, 0xfffff880_00000000n, random)
-      : new AddressSpace(0x8000_0000n, 0xc000_0000n, random);
-  }
-
-  /** A new process's user address space: 2 GiB for 32-bit (and WoW64) processes, 128 TiB for 64-bit. */
-  newUserAddressSpace(is64Bit: boolean): AddressSpace {
-    const [low, high] = (is64Bit ? layout64 : layout32).user;
-    return new AddressSpace(low, high, this.random);
-  }
-
-  chooseDllBase(section: ImageSection): bigint {
-    return this.pick(section, (section.is64Bit ? layout64 : layout32).dllWindow);
-  }
-
-  chooseExeBase(process: { addressSpace: AddressSpace }, section: ImageSection): bigint {
-    const [low, high] = (section.is64Bit ? layout64 : layout32).exeWindow;
-    for (let attempt = 0; attempt < 16; attempt++) {
-      const base = this.pick(section, [low, high]);
-      if (process.addressSpace.isFree(base, section.imageSize)) return base;
-    }
-    return this.pick(section, [low, high]);
-  }
-
-  private pick(section: ImageSection, [low, high]: [bigint, bigint]): bigint {
-    const span = BigInt(section.imageSize) + ALLOCATION_GRANULARITY;
-    const slots = Number((high - low - span) / ALLOCATION_GRANULARITY);
-    return low + BigInt(this.random.below(Math.max(slots, 1))) * ALLOCATION_GRANULARITY;
+  get systemSpace(): AddressSpace {
+    return this.addresses.systemSpace;
   }
 }

@@ -13,6 +13,8 @@ import { pageRound } from './address-space.js';
 /** Computes a file's label from its bytes and parsed image (Authenticode); injected by the kernel. */
 export type LabelSource = (bytes: Uint8Array, image: PeImage) => CodeIntegrityLabel;
 
+type PeExport = PeImage['exports'][number];
+
 export class ImageSection {
   readonly file: VolumeFile;
   readonly image: PeImage;
@@ -31,6 +33,8 @@ export class ImageSection {
   readonly #mismatch = new Map<number, boolean>();
   #lastKind = 0;
   #lastMismatch = false;
+  #exportsByName: Map<string, PeExport> | null = null;
+  #exportsByOrdinal: Map<number, PeExport> | null = null;
 
   constructor(file: VolumeFile, image: PeImage, fileObjectAddress: bigint, labelSource: LabelSource) {
     this.file = file;
@@ -59,6 +63,19 @@ export class ImageSection {
     this.#mismatch.set(key, mismatch);
     this.#lastKind = key;
     this.#lastMismatch = mismatch;
+  }
+
+  /** The export an import names (case-sensitive name, or biased ordinal), or undefined; indexed on first use. */
+  findExport(wanted: string | number): PeExport | undefined {
+    if (this.#exportsByName === null || this.#exportsByOrdinal === null) {
+      this.#exportsByName = new Map();
+      this.#exportsByOrdinal = new Map();
+      for (const entry of this.image.exports) {
+        if (entry.name !== null && !this.#exportsByName.has(entry.name)) this.#exportsByName.set(entry.name, entry);
+        this.#exportsByOrdinal.set(entry.ordinal, entry);
+      }
+    }
+    return typeof wanted === 'number' ? this.#exportsByOrdinal.get(wanted) : this.#exportsByName.get(wanted);
   }
 
   /** The code-integrity label: the one given with writeFile, else the embedded signature's. */

@@ -1,10 +1,12 @@
 // MmLoadSystemImage: drivers and the kernel-mode DLLs they import, mapped into
-// system space (SEMANTICS.md §5C). ntoskrnl and hal are resident from boot and
-// never reported; every other module a driver imports is loaded (and reported)
-// before the driver itself.
+// system space (SEMANTICS.md §5C), each reported to PsCallImageNotifyRoutines
+// in the System process with ProcessId 0. ntoskrnl and hal are resident from
+// boot and never reported; every other module a driver imports is loaded (and
+// reported) before the driver itself.
 import { baseName } from '../fs/path.js';
-import type { VolumeFile } from '../fs/volume.js';
-import type { Kernel } from '../ke/kernel.js';
+import type { SystemVolume, VolumeFile } from '../fs/volume.js';
+import type { ContextProcess } from '../ke/context.js';
+import { exportsRoutine } from '../ke/profile.js';
 import {
   NtStatusError,
   STATUS_DLL_NOT_FOUND,
@@ -13,7 +15,16 @@ import {
   STATUS_PROCEDURE_NOT_FOUND,
 } from '../nt/status.js';
 import { machineName } from '../nt/constants.js';
+import type { MemoryManager } from './memory.js';
 import type { ImageSection } from './section.js';
+
+export interface SystemImagesOptions {
+  mm: MemoryManager;
+  /** Where imported kernel DLLs are looked for (System32\drivers, System32). */
+  volume: SystemVolume;
+  /** The System process: the context driver-load reports run in. */
+  systemProcess: ContextProcess;
+}
 
 /** Modules loaded at boot: imports from them always resolve (except routines the build lacks). */
 export const RESIDENT_MODULES: ReadonlySet<string> = new Set([
@@ -38,12 +49,16 @@ export class SystemModule {
 }
 
 export class SystemImages {
-  readonly #kernel: Kernel;
+  readonly #mm: MemoryManager;
+  readonly #volume: SystemVolume;
+  readonly #systemProcess: ContextProcess;
   /** Loaded modules by folded volume path. */
   readonly modules = new Map<string, SystemModule>();
 
-  constructor(kernel: Kernel) {
-    this.#kernel = kernel;
+  constructor(options: SystemImagesOptions) {
+    this.#mm = options.mm;
+    this.#volume = options.volume;
+    this.#systemProcess = options.systemProcess;
   }
 
   find(file: VolumeFile): SystemModule | undefined {
@@ -63,17 +78,17 @@ export class SystemImages {
   dereference(module: SystemModule): void {
     if (--module.references > 0) return;
     this.modules.delete(module.file.key);
-    this.#kernel.memory.systemSpace.release(module.base);
+    this.#mm.systemSpace.release(module.base);
     for (const imported of module.imports) this.dereference(imported);
   }
 
   private loadOne(file: VolumeFile, loading: Set<string>): SystemModule {
-    const kernel = this.#kernel;
-    const section = kernel.sections.sectionFor(file);
-    if (section.machine !== kernel.nativeMachine) {
+    const mm = this.#mm;
+    const section = mm.sections.sectionFor(file);
+    if (section.machine !== mm.nativeMachine) {
       throw new NtStatusError(
         STATUS_INVALID_IMAGE_FORMAT,
-        `${file.dosPath}: a ${machineName(section.machine)} image cannot load into a ${machineName(kernel.nativeMachine)} kernel`,
+        `${file.dosPath}: a ${machineName(section.machine)} image cannot load into a ${machineName(mm.nativeMachine)} kernel`,
       );
     }
     const key = file.key;
@@ -84,10 +99,10 @@ export class SystemImages {
       for (const entry of section.image.imports) {
         if (RESIDENT_MODULES.has(entry.dll.toLowerCase())) {
           for (const fn of entry.functions) {
-            if (typeof fn === 'string' && !kernel.ntoskrnlExports(fn)) {
+            if (typeof fn === 'string' && !exportsRoutine(mm.profile, fn)) {
               throw new NtStatusError(
                 STATUS_PROCEDURE_NOT_FOUND,
-                `${file.name} imports ${fn} from ${entry.dll}, which build ${kernel.profile.build} does not export`,
+                `${file.name} imports ${fn} from ${entry.dll}, which build ${mm.profile.build} does not export`,
               );
             }
           }
@@ -98,12 +113,20 @@ export class SystemImages {
         imports.push(dependency);
         checkExports(file, entry.dll, entry.functions, dependency.section);
       }
-      const base = kernel.memory.systemSpace.reserve(section.imageSize, null);
+      const base = mm.systemSpace.reserve(section.imageSize, null);
       if (base === null) throw new NtStatusError(STATUS_NO_MEMORY, `${file.dosPath}: system space is full`);
       const module = new SystemModule(file, section, base);
       module.imports.push(...imports);
       this.modules.set(key, module);
-      kernel.notifySystemImage(module);
+      if (mm.notifier.enabled) {
+        mm.notifier.callImageNotifyRoutines(
+          this.reportedName(file),
+          0,
+          { base, size: module.size, systemMode: true, label: section.label, mismatch: false, partial: false, fileObject: section.fileObject },
+          this.#systemProcess,
+          false,
+        );
+      }
       return module;
     } catch (error) {
       for (const dependency of imports) this.dereference(dependency);
@@ -113,8 +136,15 @@ export class SystemImages {
     }
   }
 
+  /** Registry ImagePath form before Win10, resolved NT path after (§5C, §9). */
+  private reportedName(file: VolumeFile): string {
+    if (this.#mm.profile.driverNames === 'nt-path') return file.ntPath;
+    const path = file.volumePath;
+    return /^\\windows\\/i.test(path) ? `\\SystemRoot${path.slice('\\Windows'.length)}` : `\\??\\C:${path}`;
+  }
+
   private resolveImport(importer: VolumeFile, dll: string, loading: Set<string>): SystemModule | null {
-    const fs = this.#kernel.fs;
+    const fs = this.#volume;
     const file = fs.tryOpen(`C:\\Windows\\System32\\drivers\\${baseName(dll)}`) ?? fs.tryOpen(`C:\\Windows\\System32\\${baseName(dll)}`);
     if (file === null) {
       throw new NtStatusError(STATUS_DLL_NOT_FOUND, `${importer.name} imports ${dll}, which is in neither System32\\drivers nor System32`);
@@ -130,10 +160,8 @@ export class SystemImages {
 }
 
 function checkExports(importer: VolumeFile, dll: string, functions: readonly (string | number)[], section: ImageSection): void {
-  const exports = section.image.exports;
   for (const fn of functions) {
-    const found = typeof fn === 'string' ? exports.some((e) => e.name === fn) : exports.some((e) => e.ordinal === fn);
-    if (!found) {
+    if (section.findExport(fn) === undefined) {
       throw new NtStatusError(
         STATUS_PROCEDURE_NOT_FOUND,
         `${importer.name} imports ${typeof fn === 'string' ? fn : `ordinal ${fn}`} from ${dll}, which does not export it`,

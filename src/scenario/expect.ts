@@ -1,9 +1,6 @@
 // `expect` steps: assertions on what the routines saw, so a scenario is a test.
-import type { Kernel, Process } from '../index.js';
-import { baseName } from '../fs/path.js';
-import { bugCheckName } from '../ke/bugcheck.js';
-import { hex32, statusName } from '../nt/status.js';
-import * as nt from '../nt/status.js';
+import * as nt from '../index.js';
+import { bugCheckName, hex32, statusName, type Kernel, type Process } from '../index.js';
 import type { Notification } from './run.js';
 import type { stepSchemas } from './schema.js';
 import type { z } from 'zod';
@@ -18,8 +15,9 @@ export interface ExpectContext {
   processes: ReadonlyMap<string, Process>;
 }
 
+/** The last component of an NT or DOS path: what the table and `expect` call an image. */
 export function shortName(fullImageName: string | null): string {
-  return fullImageName === null ? '(null)' : baseName(fullImageName);
+  return fullImageName === null ? '(null)' : fullImageName.slice(Math.max(fullImageName.lastIndexOf('\\'), fullImageName.lastIndexOf('/')) + 1);
 }
 
 function statusValue(value: number | string): number {

@@ -1,10 +1,7 @@
 // Running a scenario: boot the machine, load its drivers, run the steps, check
 // the expectations, and record every notification (with the routines called).
-import { basename, extname, isAbsolute, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
-import type { DriverOutput, ExampleDriver } from '../../drivers/example-driver.js';
-import { driverPath, installExampleDriver } from '../../drivers/install.js';
-
 import {
   buildPe,
   BugCheck,
@@ -17,13 +14,20 @@ import {
   NT_SUCCESS,
   NtStatusError,
   statusName,
+  type DispatchedRoutine,
+  type DriverOutput,
+  type HostedDriver,
   type ImageInfo,
   type Process,
 } from '../index.js';
-import type { DispatchedRoutine } from '../ke/kernel.js';
 import { checkExpectation } from './expect.js';
 import type { DriverRef, Scenario, Step } from './schema.js';
-import { loadUserDriver } from './user-driver.js';
+import { exampleDriverFile, loadDriverModule } from './user-driver.js';
+
+/** Where drivers are installed: C:\Windows\System32\drivers\<name>. */
+export function driverPath(fileName: string): string {
+  return `C:\\Windows\\System32\\drivers\\${fileName}`;
+}
 
 /** One notification as the scenario saw it. */
 export interface Notification {
@@ -82,7 +86,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const notifications: Notification[] = [];
   const failures: string[] = [];
   const processes = new Map<string, Process>();
-  const drivers = new Map<string, { path: string; driver: ExampleDriver }>();
+  const drivers = new Map<string, { path: string; driver: HostedDriver }>();
+  /** Default process names: the next free `#n` per EXE name, so naming stays O(1). */
+  const nextOrdinal = new Map<string, number>();
   let clock = 0;
   let stepIndex = -1;
   let lastStatus: number | null = null;
@@ -104,8 +110,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   };
 
   const nameProcess = (process: Process, alias?: string) => {
-    let name = alias ?? process.image?.name.toLowerCase() ?? `pid${process.pid}`;
-    if (!alias) for (let n = 2; processes.has(name); n++) name = `${process.image!.name.toLowerCase()}#${n}`;
+    let name = alias;
+    if (name === undefined) {
+      const base = process.image?.name.toLowerCase() ?? `pid${process.pid}`;
+      let n = nextOrdinal.get(base) ?? 1;
+      name = n === 1 ? base : `${base}#${n}`;
+      while (processes.has(name)) name = `${base}#${++n}`;
+      nextOrdinal.set(base, n + 1);
+    }
     processes.set(name, process);
   };
   const findProcess = (name: string): Process => {
@@ -114,18 +126,20 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     throw new Error(`no process named ${JSON.stringify(name)} (known: ${[...processes.keys()].join(', ') || 'none yet'})`);
   };
   const loadDriverRef = async (ref: DriverRef): Promise<number> => {
-    if (typeof ref === 'string' || 'example' in ref) {
-      const name = typeof ref === 'string' ? ref : ref.example;
-      const options2 = name === 'sysmon' ? { clock: sysmonClock } : undefined;
-      const installed = installExampleDriver(kernel, name, options.output, options2);
-      drivers.set(name, installed);
-      return installed.status;
+    // Examples and user modules load alike; every module gets the simulated clock.
+    const example = typeof ref === 'string' ? ref : 'example' in ref ? ref.example : null;
+    const module = typeof ref === 'object' && 'module' in ref ? ref : null;
+    const file = module === null ? exampleDriverFile(example!) : isAbsolute(module.module) ? module.module : resolve(options.baseDirectory, module.module);
+    const { driver, fileName } = await loadDriverModule(file, kernel, options.output, { clock: sysmonClock });
+    const path = module?.as ?? driverPath(fileName);
+    if (!kernel.fs.exists(path)) {
+      kernel.fs.writeFile(path, buildPe({
+        machine: kernel.nativeMachine,
+        driver: true,
+        imports: { 'ntoskrnl.exe': ['PsSetLoadImageNotifyRoutine', 'PsRemoveLoadImageNotifyRoutine', 'MmGetSystemRoutineAddress'] },
+      }));
     }
-    const file = isAbsolute(ref.module) ? ref.module : resolve(options.baseDirectory, ref.module);
-    const driver = await loadUserDriver(file, kernel, options.output);
-    const path = ref.as ?? driverPath(`${basename(file, extname(file))}.sys`);
-    if (!kernel.fs.exists(path)) kernel.fs.writeFile(path, buildPe({ machine: kernel.nativeMachine, driver: true }));
-    drivers.set(ref.module, { path, driver });
+    drivers.set(module?.module ?? example!, { path, driver });
     return kernel.loadDriver(path, driver);
   };
   const checkStatus = (what: string, status: number, nextIsStatusExpect: boolean) => {
@@ -214,8 +228,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       }
       case 'unmapImage': {
         const target = findProcess(step.args.process);
-        const file = kernel.fs.open(step.args.path);
-        const view = [...target.modules].reverse().find((m) => m.path === file.dosPath);
+        const file = kernel.fs.lookup(step.args.path);
+        const view = file === null ? undefined : [...target.modules].reverse().find((m) => m.path === file.dosPath);
         if (!view) throw new Error(`${step.args.path} is not mapped in ${step.args.process}`);
         return target.unmapView(view.base);
       }

@@ -1,6 +1,6 @@
 // Building the IMAGE_INFO_EX a notification carries (SEMANTICS.md §1, §4).
-import type { BuildProfile } from '../ke/profile.js';
-import { IMAGE_ADDRESSING_MODE_32BIT } from '../nt/constants.js';
+import type { BuildProfile } from '../../ke/profile.js';
+import { IMAGE_ADDRESSING_MODE_32BIT } from '../../nt/constants.js';
 import {
   EXTENDED_INFO_PRESENT,
   type FileObject,
@@ -11,8 +11,8 @@ import {
   SIGNATURE_LEVEL_SHIFT,
   SIGNATURE_TYPE_SHIFT,
   SYSTEM_MODE_IMAGE,
-} from '../nt/image-info.js';
-import { IMAGE_INFO_EX_SIZE, type PointerWidth } from '../nt/image-info-codec.js';
+} from '../../nt/image-info.js';
+import { IMAGE_INFO_EX_SIZE, type PointerWidth } from '../../nt/image-info-codec.js';
 
 export interface ImageFacts {
   base: bigint;

@@ -1,11 +1,11 @@
 // The NT exports as root functions (API.md): they act on the kernel and driver
 // whose code is running. Outside any kernel code there is no such kernel.
-import { currentFrame } from './context.js';
+import { currentFrame } from '../ke/context.js';
 import type { Ntoskrnl } from './ntoskrnl.js';
 
 function running(name: string): Ntoskrnl {
   const frame = currentFrame();
-  if (frame === null) {
+  if (frame === null || frame.kernel.ntoskrnl === null) {
     throw new Error(
       `${name} called outside kernel code: no DriverEntry, DriverUnload or notify routine is running. ` +
         `Call it from driver code, or use kernel.ntoskrnl.${name} from the harness.`,

@@ -1,29 +1,39 @@
-// PspLoadImageNotifyRoutine: the slot array, registration, removal and dispatch
-// (SEMANTICS.md §2–4).
-import { CallbackBlock } from '../ex/callback-block.js';
-import type { DriverRecord } from '../io/driver-record.js';
-import type { ExecutionFrame } from '../ke/context.js';
-import type { Waiter } from '../ke/wait.js';
-import type { ImageInfo } from '../nt/image-info.js';
-import { PS_IMAGE_NOTIFY_CONFLICTING_ARCHITECTURE } from '../nt/constants.js';
+// PspLoadImageNotifyRoutine: the slot array, registration, removal and the
+// slot walk of a dispatch (SEMANTICS.md §2–4). Pure rules: no kernel, no
+// process; the dispatcher (dispatcher.ts) supplies the execution context.
+import { CallbackBlock } from '../../ex/callback-block.js';
+import type { DriverCode, ExecutionFrame } from '../../ke/context.js';
+import type { Waiter } from '../../ke/wait.js';
+import type { ImageInfo } from '../../nt/image-info.js';
+import { PS_IMAGE_NOTIFY_CONFLICTING_ARCHITECTURE } from '../../nt/constants.js';
 import {
   STATUS_INSUFFICIENT_RESOURCES,
   STATUS_INVALID_PARAMETER_2,
   STATUS_PROCEDURE_NOT_FOUND,
   STATUS_SUCCESS,
-} from '../nt/status.js';
+} from '../../nt/status.js';
 import type { LoadImageNotifyRoutine } from './routine.js';
 
-/** What the dispatcher needs from the kernel when a routine brings the machine down. */
+/** One slot's block. */
+export type NotifyBlock = CallbackBlock<LoadImageNotifyRoutine>;
+
+/** What a dispatch tracer learns of each routine called: its slot's owner, address and flags. */
+export interface DispatchedRoutine {
+  readonly address: bigint;
+  readonly flags: number;
+  readonly owner: { readonly fileName: string } | null;
+}
+
+/** What the slot walk does when a routine brings the machine down (the kernel's bug-check policy). */
 export interface DispatchFailureSink {
   /** The block's driver was unloaded: calling it executes freed memory (§7). Throws. */
-  staleRoutine(block: CallbackBlock): never;
+  staleRoutine(block: NotifyBlock): never;
   /** The routine threw (§7). Throws, unless the error must pass through unchanged. */
-  routineFailed(block: CallbackBlock, error: unknown): never;
+  routineFailed(block: NotifyBlock, error: unknown): never;
 }
 
 export class LoadImageNotifyTable {
-  readonly slots: (CallbackBlock | undefined)[];
+  readonly slots: (NotifyBlock | undefined)[];
   /** Registered slots (PspLoadImageNotifyRoutineCount). */
   count = 0;
   /** One past the highest occupied slot: the dispatch loop stops there (every slot above is empty). */
@@ -34,21 +44,21 @@ export class LoadImageNotifyTable {
   allocationFailure: ((what: string) => boolean) | null = null;
 
   constructor(capacity: number) {
-    this.slots = new Array<CallbackBlock | undefined>(capacity).fill(undefined);
+    this.slots = new Array<NotifyBlock | undefined>(capacity).fill(undefined);
   }
 
   /** PsSetLoadImageNotifyRoutineEx, in the kernel's order of checks (§2). */
   register(
     routine: LoadImageNotifyRoutine | null,
     flags: number | bigint,
-    owner: DriverRecord | null,
+    owner: DriverCode | null,
     addressOf: (routine: LoadImageNotifyRoutine | null) => bigint,
   ): number {
     // 1. Any bit but bit 0 of the pointer-sized flags: nothing allocated, no slot used.
     if (flags !== 0 && flags !== 1 && flags !== 0n && flags !== 1n) return STATUS_INVALID_PARAMETER_2;
     // 2. Allocate the block.
     if (this.allocationFailure?.('EX_CALLBACK_ROUTINE_BLOCK')) return STATUS_INSUFFICIENT_RESOURCES;
-    const block = new CallbackBlock(routine, Number(flags), owner, addressOf(routine));
+    const block: NotifyBlock = new CallbackBlock(routine, Number(flags), owner, addressOf(routine));
     // 3. Lowest empty slot; none free: the block is freed, same status as step 2.
     const slots = this.slots;
     for (let i = 0; i < slots.length; i++) {
@@ -68,7 +78,7 @@ export class LoadImageNotifyTable {
    * PsRemoveLoadImageNotifyRoutine (§3): empties the lowest slot holding
    * `routine`, then waits for that block's in-flight invocations to return.
    */
-  remove(routine: LoadImageNotifyRoutine | null, waiter: Waiter, describe: (b: CallbackBlock) => string): number {
+  remove(routine: LoadImageNotifyRoutine | null, waiter: Waiter, describe: (b: NotifyBlock) => string): number {
     const slots = this.slots;
     for (let i = 0; i < slots.length; i++) {
       const block = slots[i];
@@ -90,8 +100,8 @@ export class LoadImageNotifyTable {
   }
 
   /** Blocks now registered, in slot order. */
-  registered(): CallbackBlock[] {
-    return this.slots.filter((b): b is CallbackBlock => b !== undefined);
+  registered(): NotifyBlock[] {
+    return this.slots.filter((b): b is NotifyBlock => b !== undefined);
   }
 
   /**
@@ -107,7 +117,7 @@ export class LoadImageNotifyTable {
     imageInfo: ImageInfo,
     frame: ExecutionFrame,
     sink: DispatchFailureSink,
-    called?: CallbackBlock[],
+    called?: DispatchedRoutine[],
   ): void {
     const slots = this.slots;
     const mismatch = imageInfo.MachineTypeMismatch !== 0;
