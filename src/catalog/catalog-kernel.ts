@@ -4,7 +4,7 @@
 // so loading one loads and reports those first (§5C): loading tcpip.sys on a
 // fresh kernel reports msrpc.sys, cng.sys, ksecdd.sys, netio.sys, ndis.sys,
 // then tcpip.sys.
-import type { CatalogImage, ImportEntry } from './catalog.js';
+import type { CatalogImage, ImportEntry } from './types.js';
 
 /** What ntoskrnl.exe exports (this file is the 22631 one; which routines exist is the build profile's call). */
 const NTOSKRNL_EXPORTS = [

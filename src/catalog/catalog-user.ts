@@ -4,11 +4,11 @@
 // KernelBase first, then each import in table order, SEMANTICS.md §5B)
 // reproduces the first-load orders Sysmon event 7 recorded on a real Windows 10
 // 1903 machine (OTRF Security-Datasets, aptsimulator_cobaltstrike, in
-// /work/shared/data/sysmon), filtered to the DLLs shipped here. Each program
+// shared/data/sysmon beside the project), filtered to the DLLs shipped here. Each program
 // names the real sequence it follows. The function lists are a plausible
 // subset of the real exports, nothing more.
 import { functionsHostedBy } from './api-contracts.js';
-import type { CatalogImage, ImportEntry } from './catalog.js';
+import type { CatalogImage, ImportEntry } from './types.js';
 
 /** KernelBase contracts most system DLLs import. */
 const CORE: readonly ImportEntry[] = [

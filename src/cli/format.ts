@@ -28,14 +28,38 @@ export class RoutineLegend {
   }
 }
 
+/**
+ * Image names for the table: the base name, and its folder too where the same
+ * process has already reported that name from another folder — the two ntdlls
+ * of a WoW64 process read `ntdll.dll` and `SysWOW64\\ntdll.dll`; a DLL planted
+ * beside a program shows where the second copy came from.
+ */
+export class ImageNamer {
+  /** `${pid}\0${folded base name}` → the folded full name first reported. */
+  readonly #first = new Map<string, string>();
+
+  name(n: Notification): string {
+    const full = n.fullImageName;
+    if (full === null) return '(null)';
+    const base = shortName(full);
+    const key = `${n.processId}\0${base.toLowerCase()}`;
+    const folded = full.toLowerCase();
+    const first = this.#first.get(key);
+    if (first === undefined) this.#first.set(key, folded);
+    if (first === undefined || first === folded) return base;
+    const folder = full.slice(0, full.length - base.length - 1);
+    return `${folder.slice(Math.max(folder.lastIndexOf('\\'), folder.lastIndexOf('/')) + 1)}\\${base}`;
+  }
+}
+
 // Column widths: with six routine letters ("called") a row is 80 characters.
 const IMAGE_WIDTH = 20;
 const INFO_WIDTH = 24; // 'usr C/3 mismatch partial'
 
 export const TABLE_HEADER = `${'ms'.padStart(7)} ${fit('process', 13)} ${'pid'.padStart(5)} ${fit('image', IMAGE_WIDTH)} ${fit('IMAGE_INFO', INFO_WIDTH)} called`;
 
-export function tableRow(n: Notification, wide: boolean, legend: RoutineLegend): string {
-  const image = wide ? (n.fullImageName ?? '(null)') : shortName(n.fullImageName);
+export function tableRow(n: Notification, wide: boolean, legend: RoutineLegend, names: ImageNamer): string {
+  const image = wide ? (n.fullImageName ?? '(null)') : names.name(n);
   return `${n.timeMs.toFixed(2).padStart(7)} ${fit(n.process, 13)} ${String(n.processId).padStart(5)} ${fit(image, wide ? Math.max(IMAGE_WIDTH, image.length) : IMAGE_WIDTH)} ${fit(propertyBits(n.properties), INFO_WIDTH)} ${legend.column(n)}`;
 }
 

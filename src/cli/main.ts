@@ -10,7 +10,7 @@ import { loadScenario, ScenarioError } from '../scenario/load.js';
 import { runScenario, type Notification } from '../scenario/run.js';
 import type { Scenario } from '../scenario/schema.js';
 import { demoScenario } from './demo.js';
-import { analyze, notificationJson, RoutineLegend, TABLE_HEADER, tableRow } from './format.js';
+import { analyze, ImageNamer, notificationJson, RoutineLegend, TABLE_HEADER, tableRow } from './format.js';
 import { inspectFile } from './inspect.js';
 
 export interface Io {
@@ -77,6 +77,7 @@ async function execute(scenario: Scenario, baseDirectory: string, options: Outpu
     const k = result.kernel;
     out(`psnotify: ${scenario.name ?? fileName ?? 'scenario'} — build ${k.profile.build} (${k.profile.name}), ${k.machine}, seed ${k.seed}`);
     const legend = new RoutineLegend();
+    const names = new ImageNamer();
     for (const row of k.notifyRoutines) legend.letterOf(row.driver ?? 'harness');
     for (const n of result.notifications) for (const r of n.routines) legend.letterOf(r.owner?.fileName ?? 'harness');
     out('routines (in slot order):');
@@ -84,7 +85,7 @@ async function execute(scenario: Scenario, baseDirectory: string, options: Outpu
     out(TABLE_HEADER);
     let next = 0;
     for (const n of result.notifications) {
-      out(tableRow(n, options.wide === true, legend));
+      out(tableRow(n, options.wide === true, legend, names));
       while (next < logs.length && logs[next]!.afterSeq <= n.seq) out(`  ${logs[next++]!.line}`);
     }
     while (next < logs.length) out(`  ${logs[next++]!.line}`);

@@ -143,7 +143,7 @@ export class SystemVolume implements Volume {
     this.writeShared(path, bytes.slice(), label);
   }
 
-  /** @internal writeFile without the copy, for bytes nobody will change (the builtin system's, shared by kernels). */
+  /** writeFile without the copy (not part of the public Volume), for bytes nobody will change (the builtin system's, shared by kernels). */
   writeShared(path: string, bytes: Uint8Array, label?: FileLabel): void {
     if (label !== undefined) checkLabel(path, label);
     const parsed = this.parse(path);

@@ -55,8 +55,8 @@ export class LoadOperation {
 
   /** Loads a DLL given by full path (LoadLibrary of a path, the WoW64 DLLs). */
   loadFile(file: VolumeFile): ImageView {
-    const { view, fresh } = this.map(file);
-    if (fresh && this.fits(view)) this.walk(view);
+    const { view, fresh } = this.#map(file);
+    if (fresh && this.#fits(view)) this.walk(view);
     return view;
   }
 
@@ -76,19 +76,19 @@ export class LoadOperation {
       // Unknown contract: look for a file of that name, as for any DLL (docs/loader.md).
       if (resolved !== null) wanted = foldDllName(resolved.host);
     }
-    const loaded = this.findLoaded(wanted);
+    const loaded = this.#findLoaded(wanted);
     if (loaded !== null) return loaded;
-    const candidates = this.candidates(wanted);
+    const candidates = this.#candidates(wanted);
     let wrongMachine: ImageView | null = null;
     for (const file of candidates) {
-      const { view, fresh } = this.map(file);
-      if (this.fits(view)) {
+      const { view, fresh } = this.#map(file);
+      if (this.#fits(view)) {
         if (fresh) this.walk(view);
         return view;
       }
       // Wrong machine: the map was made (and notified); the loader drops it and searches on.
       wrongMachine = view;
-      if (fresh) this.unmap(view);
+      if (fresh) this.#unmap(view);
     }
     // An extension set whose host is absent is skipped, as Windows does.
     if (isExtensionSetName(name) && wrongMachine === null) return null;
@@ -97,10 +97,10 @@ export class LoadOperation {
       throw new NtStatusError(
         STATUS_INVALID_IMAGE_FORMAT,
         `${shown} (imported by ${importer.path}): ${wrongMachine.section.file.dosPath} is ${machineName(wrongMachine.section.machine)}, ` +
-          `not ${machineName(this.worldMachine())}, and no other copy was found`,
+          `not ${machineName(this.#worldMachine())}, and no other copy was found`,
       );
     }
-    throw new NtStatusError(STATUS_DLL_NOT_FOUND, `${shown} (imported by ${importer.path}) was not found; searched ${this.describeSearch(wanted)}`);
+    throw new NtStatusError(STATUS_DLL_NOT_FOUND, `${shown} (imported by ${importer.path}) was not found; searched ${this.#describeSearch(wanted)}`);
   }
 
   /** Walks the imports of an already-mapped image (the EXE at process start). */
@@ -112,16 +112,16 @@ export class LoadOperation {
     image.imports.forEach((entry, i) => {
       const target = targets[i];
       if (target === null || target === undefined) return;
-      for (const wanted of entry.functions) this.snap(target, wanted, importer, 0);
+      for (const wanted of entry.functions) this.#snap(target, wanted, importer, 0);
     });
   }
 
   /** Unmaps everything this operation mapped, newest first (the notifications stay made). */
   rollback(): void {
-    for (let i = this.mapped.length - 1; i >= 0; i--) this.unmap(this.mapped[i]!);
+    for (let i = this.mapped.length - 1; i >= 0; i--) this.#unmap(this.mapped[i]!);
   }
 
-  private unmap(view: ImageView): void {
+  #unmap(view: ImageView): void {
     const at = this.mapped.indexOf(view);
     if (at >= 0) this.mapped.splice(at, 1);
     if (this.#process.terminating || !this.#process.views.has(view)) return;
@@ -129,7 +129,7 @@ export class LoadOperation {
   }
 
   /** Resolves one imported function in `target`, loading forwarders' DLLs. */
-  private snap(target: ImageView, wanted: string | number, importer: Importer, hops: number): void {
+  #snap(target: ImageView, wanted: string | number, importer: Importer, hops: number): void {
     const found = target.section.findExport(wanted);
     const dll = target.section.file.dosPath;
     if (found === undefined) {
@@ -146,11 +146,11 @@ export class LoadOperation {
     const forwarder = parseForwarder(found.forwarder, `${dll} export ${label}`);
     const forwarding: Importer = { path: `${dll} (forwarding ${label} for ${importer.path})`, baseName: target.section.file.name.toLowerCase() };
     const next = this.loadByName(forwarder.dll, forwarding);
-    if (next !== null) this.snap(next, forwarder.target, forwarding, hops + 1);
+    if (next !== null) this.#snap(next, forwarder.target, forwarding, hops + 1);
   }
 
   /** Maps `file` unless this process's loader has it already. */
-  private map(file: VolumeFile): { view: ImageView; fresh: boolean } {
+  #map(file: VolumeFile): { view: ImageView; fresh: boolean } {
     const key = file.key;
     const existing = this.#modules.byPath(key);
     if (existing !== undefined) return { view: existing, fresh: false };
@@ -161,21 +161,21 @@ export class LoadOperation {
   }
 
   /** Code of another machine cannot run on this side of the process (resource-only images can load anywhere). */
-  private fits(view: ImageView): boolean {
-    return !view.section.containsCode || view.section.machine === this.worldMachine();
+  #fits(view: ImageView): boolean {
+    return !view.section.containsCode || view.section.machine === this.#worldMachine();
   }
 
-  private worldMachine(): number {
+  #worldMachine(): number {
     return this.#world === 'guest' ? this.#process.machine : this.#host.mm.nativeMachine;
   }
 
   /** LdrpFindLoadedDllByName: a module of this side already loaded under that base name. */
-  private findLoaded(name: string): ImageView | null {
+  #findLoaded(name: string): ImageView | null {
     return this.#modules.byName(this.#world, name) ?? null;
   }
 
   /** Files to try, in order: the KnownDLLs copy alone, or every folder of the search path that has one. */
-  private candidates(name: string): VolumeFile[] {
+  #candidates(name: string): VolumeFile[] {
     const fs = this.#host.volume;
     const system = systemDirectory(this.#process, this.#world);
     const systemCopy = fs.tryOpen(`${system}\\${name}`);
@@ -185,14 +185,14 @@ export class LoadOperation {
       const file = fs.tryOpen(`${folder}\\${name}`);
       if (file === null) continue;
       // A copy beside the EXE of a DLL smss made known (an import of a known DLL) loses to \KnownDlls.
-      if (systemCopy !== null && file !== systemCopy && found.length === 0 && this.knownDlls().has(name)) return [systemCopy];
+      if (systemCopy !== null && file !== systemCopy && found.length === 0 && this.#knownDlls().has(name)) return [systemCopy];
       found.push(file);
     }
     return found;
   }
 
   /** \KnownDlls of this side: the registry list and its import closure in the system directory. */
-  private knownDlls(): Set<string> {
+  #knownDlls(): Set<string> {
     if (this.#known !== null) return this.#known;
     const system = systemDirectory(this.#process, this.#world);
     this.#known = knownDllClosure((name) => {
@@ -213,7 +213,7 @@ export class LoadOperation {
     return this.#known;
   }
 
-  private describeSearch(name: string): string {
+  #describeSearch(name: string): string {
     const folders = searchDirectories(this.#process, this.#world);
     return `${KNOWN_DLLS_REGISTRY.has(name) ? 'KnownDLLs, ' : ''}${folders.join(', ')}`;
   }

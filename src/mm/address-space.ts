@@ -53,7 +53,7 @@ export class AddressSpace {
   }
 
   isFree(base: bigint, size: number): boolean {
-    return this.freeAt(this.offsetOf(base), span(size));
+    return this.#freeAt(this.#offsetOf(base), span(size));
   }
 
   /**
@@ -63,8 +63,8 @@ export class AddressSpace {
   reserve(size: number, preferred: bigint | null, window?: { low: bigint; high: bigint }): bigint | null {
     const length = span(size);
     if (preferred !== null) {
-      const start = this.offsetOf(preferred);
-      if (this.freeAt(start, length)) {
+      const start = this.#offsetOf(preferred);
+      if (this.#freeAt(start, length)) {
         this.#vads.insert(start, start + length);
         return preferred;
       }
@@ -75,35 +75,35 @@ export class AddressSpace {
     if (slots >= 0) {
       for (let attempt = 0; attempt < 32; attempt++) {
         const at = low + this.#random.below(slots + 1) * GRANULARITY;
-        if (this.freeAt(at, length)) return this.add(at, length);
+        if (this.#freeAt(at, length)) return this.#add(at, length);
       }
     }
     // Dense or tiny space: first fit, bottom-up.
     const at = this.#vads.firstFit(low, length, high, GRANULARITY);
-    return at >= 0 && this.freeAt(at, length) ? this.add(at, length) : null;
+    return at >= 0 && this.#freeAt(at, length) ? this.#add(at, length) : null;
   }
 
   /** Releases the reservation that starts at `base` (nothing if there is none). */
   release(base: bigint): void {
-    this.#vads.remove(this.offsetOf(base));
+    this.#vads.remove(this.#offsetOf(base));
   }
 
   clear(): void {
     this.#vads.clear();
   }
 
-  private freeAt(start: number, length: number): boolean {
+  #freeAt(start: number, length: number): boolean {
     if (start % GRANULARITY !== 0 || start < this.#lowOffset || start + length > this.#size) return false;
     return this.#vads.isClear(start, length);
   }
 
-  private add(start: number, length: number): bigint {
+  #add(start: number, length: number): bigint {
     this.#vads.insert(start, start + length);
     return this.#origin + BigInt(start);
   }
 
   /** An address as an offset; addresses outside the space give offsets freeAt refuses. */
-  private offsetOf(address: bigint): number {
+  #offsetOf(address: bigint): number {
     // Converting a bigint costs more than the rest of a placement, and views
     // come and go at the same few addresses: remember the last conversion.
     if (address === this.#lastAddress) return this.#lastOffset;

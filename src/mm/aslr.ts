@@ -44,19 +44,19 @@ export class AddressChooser {
   }
 
   chooseDllBase(section: ImageSection): bigint {
-    return this.pick(section, (section.is64Bit ? layout64 : layout32).dllWindow);
+    return this.#pick(section, (section.is64Bit ? layout64 : layout32).dllWindow);
   }
 
   chooseExeBase(process: { addressSpace: AddressSpace }, section: ImageSection): bigint {
     const [low, high] = (section.is64Bit ? layout64 : layout32).exeWindow;
     for (let attempt = 0; attempt < 16; attempt++) {
-      const base = this.pick(section, [low, high]);
+      const base = this.#pick(section, [low, high]);
       if (process.addressSpace.isFree(base, section.imageSize)) return base;
     }
-    return this.pick(section, [low, high]);
+    return this.#pick(section, [low, high]);
   }
 
-  private pick(section: ImageSection, [low, high]: [bigint, bigint]): bigint {
+  #pick(section: ImageSection, [low, high]: [bigint, bigint]): bigint {
     const span = BigInt(section.imageSize) + ALLOCATION_GRANULARITY;
     const slots = Number((high - low - span) / ALLOCATION_GRANULARITY);
     return low + BigInt(this.random.below(Math.max(slots, 1))) * ALLOCATION_GRANULARITY;

@@ -71,7 +71,7 @@ export class SystemImages {
    * already made stay made) and the error is thrown.
    */
   load(file: VolumeFile): SystemModule {
-    return this.loadOne(file, new Set());
+    return this.#loadOne(file, new Set());
   }
 
   /** Drops one reference; at zero the image is freed (no notification) and its imports dereferenced. */
@@ -82,7 +82,7 @@ export class SystemImages {
     for (const imported of module.imports) this.dereference(imported);
   }
 
-  private loadOne(file: VolumeFile, loading: Set<string>): SystemModule {
+  #loadOne(file: VolumeFile, loading: Set<string>): SystemModule {
     const mm = this.#mm;
     const section = mm.sections.sectionFor(file);
     if (section.machine !== mm.nativeMachine) {
@@ -108,7 +108,7 @@ export class SystemImages {
           }
           continue;
         }
-        const dependency = this.resolveImport(file, entry.dll, loading);
+        const dependency = this.#resolveImport(file, entry.dll, loading);
         if (dependency === null) continue; // an import cycle: already being loaded further up
         imports.push(dependency);
         checkExports(file, entry.dll, entry.functions, dependency.section);
@@ -120,7 +120,7 @@ export class SystemImages {
       this.modules.set(key, module);
       if (mm.notifier.enabled) {
         mm.notifier.callImageNotifyRoutines(
-          this.reportedName(file),
+          this.#reportedName(file),
           0,
           { base, size: module.size, systemMode: true, label: section.label, mismatch: false, partial: false, fileObject: section.fileObject },
           this.#systemProcess,
@@ -137,13 +137,13 @@ export class SystemImages {
   }
 
   /** Registry ImagePath form before Win10, resolved NT path after (§5C, §9). */
-  private reportedName(file: VolumeFile): string {
+  #reportedName(file: VolumeFile): string {
     if (this.#mm.profile.driverNames === 'nt-path') return file.ntPath;
     const path = file.volumePath;
     return /^\\windows\\/i.test(path) ? `\\SystemRoot${path.slice('\\Windows'.length)}` : `\\??\\C:${path}`;
   }
 
-  private resolveImport(importer: VolumeFile, dll: string, loading: Set<string>): SystemModule | null {
+  #resolveImport(importer: VolumeFile, dll: string, loading: Set<string>): SystemModule | null {
     const fs = this.#volume;
     const file = fs.tryOpen(`C:\\Windows\\System32\\drivers\\${baseName(dll)}`) ?? fs.tryOpen(`C:\\Windows\\System32\\${baseName(dll)}`);
     if (file === null) {
@@ -155,7 +155,7 @@ export class SystemImages {
       return existing;
     }
     if (loading.has(file.key)) return null;
-    return this.loadOne(file, loading);
+    return this.#loadOne(file, loading);
   }
 }
 

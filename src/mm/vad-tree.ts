@@ -1,108 +1,161 @@
-// The VAD tree: the reserved ranges of one address space, ordered by start,
-// balanced so that finding, adding and removing a range costs O(log n) in the
-// number of ranges (Windows keeps VADs in an AVL tree; this is a treap, which
-// balances as well in expectation and needs less code). Ranges are plain
-// numbers (offsets), and never overlap: the caller checks before it inserts.
+// The VAD tree: the reserved ranges of one address space, ordered by start.
+// Windows keeps VADs in an AVL tree; this is a B+ tree (ranges in sorted leaves
+// of up to 64, leaves linked in order, inner nodes of up to 64 children), so
+// finding, adding and removing a range costs O(log n) in the number of ranges
+// with few cache misses: three levels hold 250,000 ranges. Ranges are plain
+// numbers (offsets) and never overlap: the caller checks before it inserts.
 
-interface Node {
-  start: number;
-  end: number;
-  /** Heap priority: a hash of the start, so the shape depends only on the keys (reproducible). */
-  priority: number;
-  left: Node | null;
-  right: Node | null;
+const FANOUT = 64;
+
+interface Leaf {
+  readonly leaf: true;
+  starts: number[];
+  ends: number[];
+  previous: Leaf | null;
+  next: Leaf | null;
 }
 
-/** A 32-bit mix of the start (murmur3's finaliser): spreads multiples of 64 KiB evenly. */
-function priorityOf(start: number): number {
-  let h = (start / 0x10000) >>> 0 ^ Math.floor(start / 0x1_0000_0000_0000);
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+interface Inner {
+  readonly leaf: false;
+  /** keys[i] ≤ every start in children[i] (it may be lower: removals do not raise it). */
+  keys: number[];
+  children: Node[];
 }
 
-/** Splits `node` into the ranges starting below `key` and those starting at or above it. */
-function split(node: Node | null, key: number): [Node | null, Node | null] {
-  if (node === null) return [null, null];
-  if (node.start < key) {
-    const [left, right] = split(node.right, key);
-    node.right = left;
-    return [node, right];
+type Node = Leaf | Inner;
+
+const newLeaf = (): Leaf => ({ leaf: true, starts: [], ends: [], previous: null, next: null });
+
+/** Index of the last element ≤ `value` in a sorted array, or -1. */
+function lastAtMost(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! <= value) low = middle + 1;
+    else high = middle;
   }
-  const [left, right] = split(node.left, key);
-  node.left = right;
-  return [left, node];
-}
-
-/** Joins two trees whose every start in `a` is below every start in `b`. */
-function merge(a: Node | null, b: Node | null): Node | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  if (a.priority > b.priority) {
-    a.right = merge(a.right, b);
-    return a;
-  }
-  b.left = merge(a, b.left);
-  return b;
+  return low - 1;
 }
 
 export class VadTree {
-  #root: Node | null = null;
+  #root: Node = newLeaf();
   #size = 0;
 
   get size(): number {
     return this.#size;
   }
 
+  /** The leaf where `start` belongs, and the inner nodes above it with the child index taken. */
+  #descend(start: number, path: { node: Inner; at: number }[] | null): Leaf {
+    let node = this.#root;
+    while (!node.leaf) {
+      const at = Math.max(0, lastAtMost(node.keys, start));
+      path?.push({ node, at });
+      node = node.children[at]!;
+    }
+    return node;
+  }
+
   /** Adds [start, end). The caller has made sure it overlaps nothing. */
   insert(start: number, end: number): void {
-    const node: Node = { start, end, priority: priorityOf(start), left: null, right: null };
-    const [left, right] = split(this.#root, start);
-    this.#root = merge(merge(left, node), right);
+    const path: { node: Inner; at: number }[] = [];
+    const leaf = this.#descend(start, path);
+    const at = lastAtMost(leaf.starts, start) + 1;
+    leaf.starts.splice(at, 0, start);
+    leaf.ends.splice(at, 0, end);
     this.#size++;
+    // A new minimum lowers the separating keys on the way down.
+    for (const step of path) if (start < step.node.keys[step.at]!) step.node.keys[step.at] = start;
+    if (leaf.starts.length <= FANOUT) return;
+    // Split the leaf, then any inner node that overflows, up to a new root.
+    const half = leaf.starts.length >>> 1;
+    const right: Leaf = { leaf: true, starts: leaf.starts.splice(half), ends: leaf.ends.splice(half), previous: leaf, next: leaf.next };
+    if (leaf.next !== null) leaf.next.previous = right;
+    leaf.next = right;
+    let newChild: Node = right;
+    let newKey = right.starts[0]!;
+    for (let level = path.length - 1; level >= 0; level--) {
+      const { node, at: index } = path[level]!;
+      node.keys.splice(index + 1, 0, newKey);
+      node.children.splice(index + 1, 0, newChild);
+      if (node.children.length <= FANOUT) return;
+      const middle = node.children.length >>> 1;
+      const sibling: Inner = { leaf: false, keys: node.keys.splice(middle), children: node.children.splice(middle) };
+      newChild = sibling;
+      newKey = sibling.keys[0]!;
+    }
+    const old = this.#root;
+    this.#root = { leaf: false, keys: [Math.min(this.#firstKey(old), newKey), newKey], children: [old, newChild] };
+  }
+
+  #firstKey(node: Node): number {
+    return node.leaf ? node.starts[0]! : node.keys[0]!;
   }
 
   /** Removes the range that starts at `start`; false when there is none. */
   remove(start: number): boolean {
-    const [left, rest] = split(this.#root, start);
-    const [middle, right] = split(rest, start + 1);
-    this.#root = merge(left, right);
-    if (middle === null) return false;
+    const path: { node: Inner; at: number }[] = [];
+    const leaf = this.#descend(start, path);
+    const at = lastAtMost(leaf.starts, start);
+    if (at < 0 || leaf.starts[at] !== start) return false;
+    leaf.starts.splice(at, 1);
+    leaf.ends.splice(at, 1);
     this.#size--;
+    if (leaf.starts.length > 0 || path.length === 0) return true;
+    // An empty leaf leaves the list and its parent; an inner node left empty goes too.
+    if (leaf.previous !== null) leaf.previous.next = leaf.next;
+    if (leaf.next !== null) leaf.next.previous = leaf.previous;
+    for (let level = path.length - 1; level >= 0; level--) {
+      const { node, at: index } = path[level]!;
+      node.keys.splice(index, 1);
+      node.children.splice(index, 1);
+      if (node.children.length > 0) break;
+      if (level === 0) this.#root = newLeaf();
+    }
+    // A root with one child hands the root to it.
+    while (!this.#root.leaf && this.#root.children.length === 1) this.#root = this.#root.children[0]!;
     return true;
   }
 
   clear(): void {
-    this.#root = null;
+    this.#root = newLeaf();
     this.#size = 0;
   }
 
   /** Is [start, start + length) clear of every range? */
   isClear(start: number, length: number): boolean {
-    // The range starting at or before `start` must end by then, and the next one start after the end.
-    let node = this.#root;
-    while (node !== null) {
-      if (node.start < start + length && node.end > start) return false;
-      node = start < node.start ? node.left : node.right;
+    // Only the last range starting before the end can overlap (ranges never overlap each other).
+    const last = start + length - 1;
+    let leaf: Leaf | null = this.#descend(last, null);
+    let at = lastAtMost(leaf.starts, last);
+    while (at < 0) {
+      leaf = leaf.previous;
+      if (leaf === null) return true;
+      at = leaf.starts.length - 1;
     }
-    return true;
+    return leaf.ends[at]! <= start;
   }
 
   /** The lowest `candidate` ≥ `from` (a multiple of `granularity`) where `length` bytes fit below `limit`, or -1. */
   firstFit(from: number, length: number, limit: number, granularity: number): number {
     let candidate = Math.ceil(from / granularity) * granularity;
-    // In-order walk with an explicit stack: no recursion a dense space could deepen.
-    const stack: Node[] = [];
-    let node = this.#root;
-    while (node !== null || stack.length > 0) {
-      while (node !== null) {
-        stack.push(node);
-        node = node.left;
+    let leaf: Leaf | null = this.#descend(candidate, null);
+    let at = lastAtMost(leaf.starts, candidate);
+    // Start at the last range beginning at or before the candidate: it may cover it.
+    if (at < 0 && leaf.previous !== null) {
+      leaf = leaf.previous;
+      at = leaf.starts.length - 1;
+    }
+    at = Math.max(0, at);
+    // Walk the ranges in order from there: no recursion, whatever the tree holds.
+    while (leaf !== null) {
+      for (; at < leaf.starts.length; at++) {
+        if (candidate + length <= leaf.starts[at]!) return candidate + length <= limit ? candidate : -1;
+        if (leaf.ends[at]! > candidate) candidate = Math.ceil(leaf.ends[at]! / granularity) * granularity;
       }
-      const next = stack.pop()!;
-      if (candidate + length <= next.start) break;
-      if (next.end > candidate) candidate = Math.ceil(next.end / granularity) * granularity;
-      node = next.right;
+      leaf = leaf.next;
+      at = 0;
     }
     return candidate + length <= limit ? candidate : -1;
   }

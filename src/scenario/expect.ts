@@ -1,7 +1,7 @@
 // `expect` steps: assertions on what the routines saw, so a scenario is a test.
 import * as nt from '../index.js';
 import { bugCheckName, hex32, statusName, type Kernel, type Process } from '../index.js';
-import type { Notification } from './run.js';
+import type { Notification } from './notification.js';
 import type { stepSchemas } from './schema.js';
 import type { z } from 'zod';
 

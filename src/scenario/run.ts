@@ -17,35 +17,18 @@ import {
   type DispatchedRoutine,
   type DriverOutput,
   type HostedDriver,
-  type ImageInfo,
   type Process,
 } from '../index.js';
 import { checkExpectation } from './expect.js';
+import type { Notification } from './notification.js';
+
+export type { Notification } from './notification.js';
 import type { DriverRef, Scenario, Step } from './schema.js';
 import { exampleDriverFile, loadDriverModule } from './user-driver.js';
 
 /** Where drivers are installed: C:\Windows\System32\drivers\<name>. */
 export function driverPath(fileName: string): string {
   return `C:\\Windows\\System32\\drivers\\${fileName}`;
-}
-
-/** One notification as the scenario saw it. */
-export interface Notification {
-  seq: number;
-  /** Simulated milliseconds since boot. */
-  timeMs: number;
-  /** Index of the step that caused it (-1: drivers loaded at boot). */
-  step: number;
-  processId: number;
-  /** The process's EXE name, 'System' for drivers. */
-  process: string;
-  fullImageName: string | null;
-  imageInfo: ReturnType<ImageInfo['toJSON']>;
-  properties: number;
-  imageBase: bigint;
-  imageSize: number;
-  /** The routines the dispatcher called, in slot order. */
-  routines: DispatchedRoutine[];
 }
 
 export interface ScenarioResult {
