@@ -37,6 +37,17 @@ export interface Importer {
 
 const MAX_FORWARDER_HOPS = 16;
 
+/** Work of a walk: map an image's imports, snap its functions, or finish a forwarder's snap. */
+type Task =
+  | { kind: 'imports'; view: ImageView; importer: Importer; index: number; targets: (ImageView | null)[] }
+  | { kind: 'snaps'; view: ImageView; importer: Importer; targets: (ImageView | null)[]; entry: number; fn: number }
+  | { kind: 'forward'; target: ImageView; wanted: string | number; importer: Importer; hops: number };
+
+function importsTask(view: ImageView): Task {
+  const importer: Importer = { path: view.section.file.dosPath, baseName: view.section.file.name.toLowerCase() };
+  return { kind: 'imports', view, importer, index: 0, targets: [] };
+}
+
 export class LoadOperation {
   /** Views this operation mapped, in map order: unmapped again if it fails. */
   readonly mapped: ImageView[] = [];
@@ -66,6 +77,60 @@ export class LoadOperation {
    * Windows does).
    */
   loadByName(name: string, importer: Importer): ImageView | null {
+    const found = this.#resolve(name, importer);
+    if (found === null) return null;
+    if (found.walk) this.walk(found.view);
+    return found.view;
+  }
+
+  /**
+   * Walks the imports of a freshly mapped image depth-first: each import is
+   * mapped and walked before the next, then the image's imports are snapped
+   * (a forwarder's DLL is loaded, and walked, when a snap reaches it). An
+   * explicit stack of tasks instead of recursion: an import chain thousands
+   * of DLLs deep costs memory in proportion, never the JS stack.
+   */
+  walk(view: ImageView): void {
+    const stack: Task[] = [importsTask(view)];
+    while (stack.length > 0) {
+      const task = stack[stack.length - 1]!;
+      if (task.kind === 'forward') {
+        stack.pop();
+        this.#snap(task.target, task.wanted, task.importer, task.hops, stack);
+        continue;
+      }
+      const entries = task.view.section.image.imports;
+      if (task.kind === 'imports') {
+        if (task.index < entries.length) {
+          const found = this.#resolve(entries[task.index++]!.dll, task.importer);
+          task.targets.push(found?.view ?? null);
+          if (found?.walk) stack.push(importsTask(found.view));
+        } else {
+          stack[stack.length - 1] = { kind: 'snaps', view: task.view, importer: task.importer, targets: task.targets, entry: 0, fn: 0 };
+        }
+        continue;
+      }
+      // Snap the next imported function; a forwarder may push more work first.
+      const entry = entries[task.entry];
+      if (entry === undefined) {
+        stack.pop();
+        continue;
+      }
+      const target = task.targets[task.entry];
+      if (target === null || target === undefined || task.fn >= entry.functions.length) {
+        task.entry++;
+        task.fn = 0;
+        continue;
+      }
+      this.#snap(target, entry.functions[task.fn++]!, task.importer, 0, stack);
+    }
+  }
+
+  /**
+   * Finds or maps the DLL `name`: `walk` is true for a fresh map whose imports
+   * are still to be walked; null for an extension API set with no host.
+   */
+  #resolve(name: string, importer: Importer): { view: ImageView; walk: boolean } | null {
     let wanted = foldDllName(name);
     if (isApiSetName(wanted)) {
       const resolved = this.#host.apiSets.resolve(wanted, importer.baseName);
@@ -77,15 +142,12 @@ export class LoadOperation {
       if (resolved !== null) wanted = foldDllName(resolved.host);
     }
     const loaded = this.#findLoaded(wanted);
-    if (loaded !== null) return loaded;
+    if (loaded !== null) return { view: loaded, walk: false };
     const candidates = this.#candidates(wanted);
     let wrongMachine: ImageView | null = null;
     for (const file of candidates) {
       const { view, fresh } = this.#map(file);
-      if (this.#fits(view)) {
-        if (fresh) this.walk(view);
-        return view;
-      }
+      if (this.#fits(view)) return { view, walk: fresh };
       // Wrong machine: the map was made (and notified); the loader drops it and searches on.
       wrongMachine = view;
       if (fresh) this.#unmap(view);
@@ -103,19 +165,6 @@ export class LoadOperation {
     throw new NtStatusError(STATUS_DLL_NOT_FOUND, `${shown} (imported by ${importer.path}) was not found; searched ${this.#describeSearch(wanted)}`);
   }
 
-  /** Walks the imports of an already-mapped image (the EXE at process start). */
-  walk(view: ImageView): void {
-    const image = view.section.image;
-    const importer: Importer = { path: view.section.file.dosPath, baseName: view.section.file.name.toLowerCase() };
-    const targets: (ImageView | null)[] = [];
-    for (const entry of image.imports) targets.push(this.loadByName(entry.dll, importer));
-    image.imports.forEach((entry, i) => {
-      const target = targets[i];
-      if (target === null || target === undefined) return;
-      for (const wanted of entry.functions) this.#snap(target, wanted, importer, 0);
-    });
-  }
-
   /** Unmaps everything this operation mapped, newest first (the notifications stay made). */
   rollback(): void {
     for (let i = this.mapped.length - 1; i >= 0; i--) this.#unmap(this.mapped[i]!);
@@ -128,8 +177,12 @@ export class LoadOperation {
     this.#process.unmapView(view.base);
   }
 
-  /** Resolves one imported function in `target`, loading forwarders' DLLs. */
-  #snap(target: ImageView, wanted: string | number, importer: Importer, hops: number): void {
+  /**
+   * Resolves one imported function in `target`. A forwarder's DLL is loaded
+   * here; its walk (if fresh) and the snap into it are pushed onto `stack`, so
+   * they run before the caller's next snap, exactly as a recursive loader would.
+   */
+  #snap(target: ImageView, wanted: string | number, importer: Importer, hops: number, stack: Task[]): void {
     const found = target.section.findExport(wanted);
     const dll = target.section.file.dosPath;
     if (found === undefined) {
@@ -145,8 +198,10 @@ export class LoadOperation {
     }
     const forwarder = parseForwarder(found.forwarder, `${dll} export ${label}`);
     const forwarding: Importer = { path: `${dll} (forwarding ${label} for ${importer.path})`, baseName: target.section.file.name.toLowerCase() };
-    const next = this.loadByName(forwarder.dll, forwarding);
-    if (next !== null) this.#snap(next, forwarder.target, forwarding, hops + 1);
+    const next = this.#resolve(forwarder.dll, forwarding);
+    if (next === null) return;
+    stack.push({ kind: 'forward', target: next.view, wanted: forwarder.target, importer: forwarding, hops: hops + 1 });
+    if (next.walk) stack.push(importsTask(next.view));
   }
 
   /** Maps `file` unless this process's loader has it already. */
