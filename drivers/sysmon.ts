@@ -58,7 +58,12 @@ function logonOf(user: string, host: string): Record<string, string> {
   };
 }
 
-export function create(kernel: Kernel, output: DriverOutput, options: SysmonOptions = {}): ExampleDriver {
+/**
+ * The sensor's routine on its own: what it records for each image. The driver
+ * below registers it; `psnotify run --sysmon` calls it from its dispatch tracer
+ * instead, so that asking for Sysmon output changes nothing in the machine.
+ */
+export function recorder(kernel: Kernel, output: DriverOutput, options: SysmonOptions = {}): LoadImageNotifyRoutine {
   const clock = options.clock ?? (() => new Date());
   const hostname = options.hostname ?? 'PSNOTIFY';
   const guids = new Map<number, string>();
@@ -137,7 +142,11 @@ export function create(kernel: Kernel, output: DriverOutput, options: SysmonOpti
       User: user,
     }));
   };
+  return onImage;
+}
 
+export function create(kernel: Kernel, output: DriverOutput, options: SysmonOptions = {}): ExampleDriver {
+  const onImage = recorder(kernel, output, options);
   return {
     DriverEntry(driverObject) {
       driverObject.DriverUnload = () => {

@@ -197,3 +197,23 @@ test('--help lists the commands; --version is package.json\'s', async () => {
   assert.equal(version.code, 0);
   assert.equal(version.stdout.trim(), JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
 });
+
+test('--sysmon is an output mode only: pids and slot order are those of the run without it; a scenario that loads sysmon gets its records once', async (t) => {
+  const dir = scratch(t);
+  const policyOnly = ['drivers: [policy]', 'steps:', "  - createProcess: { path: 'C:\\Windows\\System32\\cmd.exe', as: cmd }", "  - createProcess: { path: 'C:\\Windows\\SysWOW64\\notepad.exe' }"].join('\n');
+  writeFileSync(join(dir, 'policy.yaml'), policyOnly);
+  const plain = jsonLines((await cli('run', join(dir, 'policy.yaml'), '--json')).stdout);
+  const sysmon = await cli('run', join(dir, 'policy.yaml'), '--sysmon');
+  assert.equal(sysmon.code, 0, sysmon.stderr);
+  const records = jsonLines(sysmon.stdout);
+  const loads = records.filter((r) => r.EventID === 7);
+  // One event 7 per notification of a user image, with the same pids: the machine did not change.
+  const userImages = plain.filter((n) => n.processId !== 0);
+  assert.equal(loads.length, userImages.length);
+  assert.deepEqual(loads.map((r) => Number(r.ProcessId)), userImages.map((n) => n.processId));
+  assert.deepEqual(plain.map((n) => (n.routines as { driver: string }[]).map((r) => r.driver).join()), plain.map(() => 'policy.sys'), 'no sysmon slot');
+  // The scenario's own sysmon driver: its records, not a second copy.
+  writeFileSync(join(dir, 'own.yaml'), policyOnly.replace('drivers: [policy]', 'drivers: [sysmon, policy]'));
+  const own = jsonLines((await cli('run', join(dir, 'own.yaml'), '--sysmon')).stdout).filter((r) => r.EventID === 7);
+  assert.equal(own.length, loads.length);
+});

@@ -60,7 +60,7 @@ async function execute(scenario: Scenario, baseDirectory: string, options: Outpu
   }
   const result = await runScenario(scenario, {
     baseDirectory,
-    extraDrivers: options.sysmon ? ['sysmon'] : [],
+    sysmonRecords: options.sysmon === true,
     onNotification: (n: Notification) => void (seq = n.seq),
     output: {
       event: (record) => {
@@ -90,8 +90,8 @@ async function execute(scenario: Scenario, baseDirectory: string, options: Outpu
     }
     while (next < logs.length) out(`  ${logs[next++]!.line}`);
     out(`${result.notifications.length} notifications; ${k.processes.length - 1} processes, ${k.loadedDrivers.length} drivers loaded`);
-    if (!k.imageNotifyEnabled) out('(no routine was ever registered, so the kernel dispatched nothing: add drivers, e.g. `drivers: [sysmon]`)');
   } else for (const { line } of logs) side(line);
+  if (!result.kernel.imageNotifyEnabled) side('(no routine was ever registered, so the kernel dispatched nothing: add drivers, e.g. `drivers: [sysmon]`)');
   if (result.finish.length) {
     side('');
     for (const line of result.finish) side(line);

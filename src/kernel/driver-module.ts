@@ -1,6 +1,7 @@
 // The shape of a driver module that the psnotify command loads (an example in
 // drivers/ or a user's own file): what it exports, and where its output goes.
 import type { Driver } from '../io/driver-record.js';
+import type { LoadImageNotifyRoutine } from '../ps/notify/routine.js';
 import type { Kernel } from './kernel.js';
 
 /** Where a driver's output goes: the CLI prints it, tests collect it. */
@@ -27,6 +28,12 @@ export interface DriverModule {
   /** The file name the driver is loaded as (`sysmon.sys`); default: the module's name with `.sys`. */
   readonly fileName?: string;
   create?(kernel: Kernel, output: DriverOutput, options?: Record<string, unknown>): HostedDriver;
+  /**
+   * A sensor's routine on its own, for output modes that observe the run
+   * without loading a driver into the machine (`--sysmon` calls the sysmon
+   * example's from its dispatch tracer).
+   */
+  recorder?(kernel: Kernel, output: DriverOutput, options?: Record<string, unknown>): LoadImageNotifyRoutine;
   DriverEntry?: Driver['DriverEntry'];
   imports?: readonly string[];
   default?: unknown;

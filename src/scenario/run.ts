@@ -24,7 +24,7 @@ import type { Notification } from './notification.js';
 
 export type { Notification } from './notification.js';
 import type { DriverRef, Scenario, Step } from './schema.js';
-import { exampleDriverFile, loadDriverModule } from './user-driver.js';
+import { exampleDriverFile, loadDriverModule, loadRecorder } from './user-driver.js';
 
 /** Where drivers are installed: C:\Windows\System32\drivers\<name>. */
 export function driverPath(fileName: string): string {
@@ -49,8 +49,13 @@ export interface RunOptions {
   output: DriverOutput;
   /** Called for each notification as it happens (for streaming output). */
   onNotification?: (n: Notification) => void;
-  /** Extra example drivers to load first (e.g. sysmon for --sysmon). */
-  extraDrivers?: string[];
+  /**
+   * Sysmon records of every dispatch (--sysmon), from the sysmon example's
+   * recorder called by the dispatch tracer: no driver is loaded for it, so the
+   * machine (slots, pids, addresses) is the same with or without. A scenario
+   * that loads the sysmon driver itself gets that driver's records instead.
+   */
+  sysmonRecords?: boolean;
 }
 
 const machines: Record<string, number> = { amd64: IMAGE_FILE_MACHINE_AMD64, x86: IMAGE_FILE_MACHINE_I386, arm64: IMAGE_FILE_MACHINE_ARM64, armnt: IMAGE_FILE_MACHINE_ARMNT };
@@ -79,8 +84,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let bugCheckExpected = false;
   const sysmonClock = () => new Date(BOOT_TIME + clock);
 
+  const loadsSysmon = (scenario.drivers ?? []).some((ref) => ref === 'sysmon' || (typeof ref === 'object' && 'example' in ref && ref.example === 'sysmon'));
+  const sysmon = options.sysmonRecords && !loadsSysmon ? await loadRecorder(exampleDriverFile('sysmon'), kernel, options.output, { clock: sysmonClock }) : null;
+
   kernel.dispatchTracer = (fullImageName, processId, info) => {
     clock += 0.25;
+    sysmon?.(fullImageName, processId, info);
     const routines: DispatchedRoutine[] = [];
     const process = processId === 0 ? 'System' : (kernel.process(processId)?.image?.name ?? `pid ${processId}`);
     const notification: Notification = {
@@ -135,7 +144,6 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   };
 
   try {
-    for (const extra of options.extraDrivers ?? []) if (!drivers.has(extra)) await loadDriverRef(extra as DriverRef);
     for (const [i, ref] of (scenario.drivers ?? []).entries()) {
       if (typeof ref === 'string' && drivers.has(ref)) continue;
       if (!checkStatus(`drivers[${i}]`, await loadDriverRef(ref), false)) return finish();

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { register } from 'node:module';
 import { basename, extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Driver, DriverModule, DriverOutput, HostedDriver, Kernel } from '../index.js';
+import type { Driver, DriverModule, DriverOutput, HostedDriver, Kernel, LoadImageNotifyRoutine } from '../index.js';
 import { EXAMPLE_DRIVERS } from './schema.js';
 
 /** Built, modules are .js; run from source (through tsx), .ts. */
@@ -64,4 +64,12 @@ export async function loadDriverModule(file: string, kernel: Kernel, output: Dri
   }
   if (isDriver(module.default)) return { driver: module.default, fileName };
   throw new Error(`${basename(file)} exports no driver: export DriverEntry(driverObject, registryPath), a default { DriverEntry }, or create(kernel, output)`);
+}
+
+/** The `recorder` of a driver module: its routine, to call without loading the driver. */
+export async function loadRecorder(file: string, kernel: Kernel, output: DriverOutput, options: Record<string, unknown> = {}): Promise<LoadImageNotifyRoutine> {
+  await installHooks();
+  const module = (await import(pathToFileURL(file).href)) as DriverModule;
+  if (typeof module.recorder !== 'function') throw new Error(`${basename(file)} exports no recorder(kernel, output, options)`);
+  return module.recorder(kernel, output, options);
 }
