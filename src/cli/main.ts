@@ -124,7 +124,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const withOutput = (command: Command) =>
     command
       .option('--json', 'one JSON object per notification (docs/output.md)')
-      .option('--sysmon', 'Sysmon event 1/6/7 records as JSON lines (loads the sysmon driver if needed)')
+      .option('--sysmon', 'Sysmon event 1/6/7 records as JSON lines (an output mode: the machine is the same without it)')
       .option('--wide', 'full NT image names in the table');
   withOutput(program.command('run').argument('<scenario>', 'a scenario file (.yaml, .yml or .json)').description('run a scenario file'))
     .action(async (file: string, options: OutputOptions) => {
