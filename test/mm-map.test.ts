@@ -19,6 +19,7 @@ import {
   STATUS_INVALID_VIEW_SIZE,
   STATUS_OBJECT_NAME_NOT_FOUND,
   STATUS_PROCESS_IS_TERMINATING,
+  STATUS_SHARING_VIOLATION,
   STATUS_SUCCESS,
   type ImageInfo,
   type Process,
@@ -176,13 +177,21 @@ test('missing and malformed files', () => {
 test('one section per file, shared by every view; a rewritten file is a new section', () => {
   const { kernel, process, seen } = setup();
   const fileObject = () => imageInfoEx(seen.at(-1)!.info)!.FileObject!.address;
-  process.mapImage('C:\\lib\\plain.dll');
+  const one = process.mapImage('C:\\lib\\plain.dll');
   const first = fileObject();
   const other = kernel.createProcess('C:\\Windows\\System32\\app.exe');
-  other.mapImage('C:\\lib\\plain.dll');
+  const two = other.mapImage('C:\\lib\\plain.dll');
   assert.equal(fileObject(), first, 'both views name one FILE_OBJECT');
-  kernel.fs.writeFile('C:\\lib\\plain.dll', buildPe({ machine: IMAGE_FILE_MACHINE_AMD64, dll: true }));
-  other.mapImage('C:\\lib\\plain.dll');
+  // A mapped image cannot be written (§5A; MmFlushImageSection fails)...
+  const rewrite = () => kernel.fs.writeFile('C:\\lib\\plain.dll', buildPe({ machine: IMAGE_FILE_MACHINE_AMD64, dll: true }));
+  assert.throws(rewrite, (e: unknown) => e instanceof NtStatusError && e.status === STATUS_SHARING_VIOLATION && /2 views/.test(e.message));
+  process.unmapView(one.base);
+  assert.throws(rewrite, (e: unknown) => e instanceof NtStatusError && e.status === STATUS_SHARING_VIOLATION);
+  other.terminate();
+  assert.equal(two.base > 0n, true);
+  // ...and once the last view is gone it can, and is a new file.
+  rewrite();
+  process.mapImage('C:\\lib\\plain.dll');
   assert.notEqual(fileObject(), first, 'a rewritten file is a new file object and section');
   // The memory manager's layer on its own: one ImageSection per file.
   const volume = new SystemVolume();

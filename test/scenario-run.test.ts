@@ -76,3 +76,81 @@ test('a process named twice gets #2; an unknown process name is a failure that l
   assert.equal(result.failures.length, 1);
   assert.match(result.failures[0]!, /steps\[3\]\.resume failed: no process named "nobody" \(known: cmd\.exe, cmd\.exe#2\)/);
 });
+
+test('what Windows refuses, the run reports: a second terminate, a map into a terminated process, unloading what is not loaded', async () => {
+  const twice = await run({
+    steps: [
+      { createProcess: { path: 'C:\\Windows\\System32\\cmd.exe', as: 'cmd' } },
+      { terminate: { process: 'cmd' } },
+      { terminate: { process: 'cmd' } },
+      { expect: { status: 'STATUS_PROCESS_IS_TERMINATING' } },
+      { mapImage: { process: 'CMD', path: 'C:\\Windows\\System32\\user32.dll' } },
+      { expect: { status: 'STATUS_PROCESS_IS_TERMINATING' } },
+      { unloadDriver: { path: 'C:\\Windows\\System32\\drivers\\tcpip.sys' } },
+      { expect: { status: 'STATUS_OBJECT_NAME_NOT_FOUND' } },
+    ],
+  });
+  assert.deepEqual(twice.failures, []);
+  const silent = await run({ steps: [{ createProcess: { path: 'C:\\Windows\\System32\\cmd.exe', as: 'cmd' } }, { terminate: { process: 'cmd' } }, { terminate: { process: 'cmd' } }] });
+  assert.match(silent.failures.join('\n'), /steps\[2\]\.terminate failed: .*already terminated/);
+});
+
+test('writing over an image that is mapped fails with STATUS_SHARING_VIOLATION; after the last view goes it succeeds', async () => {
+  const result = await run({
+    steps: [
+      { writeFile: { path: 'C:\\Tools\\x.dll', pe: { machine: 'amd64', dll: true } } },
+      { createProcess: { path: 'C:\\Windows\\System32\\cmd.exe', as: 'cmd' } },
+      { mapImage: { process: 'cmd', path: 'C:\\Tools\\x.dll' } },
+      { writeFile: { path: 'C:\\Tools\\x.dll', pe: { machine: 'amd64', dll: true, exports: ['New'] } } },
+      { expect: { status: 'STATUS_SHARING_VIOLATION' } },
+      { unmapImage: { process: 'cmd', path: 'C:\\Tools\\x.dll' } },
+      { writeFile: { path: 'C:\\Tools\\x.dll', pe: { machine: 'amd64', dll: true, exports: ['New'] } } },
+    ],
+  });
+  assert.deepEqual(result.failures, []);
+});
+
+test('steps after a bug check do not run: the run names them and fails', async () => {
+  const result = await run({
+    drivers: ['leaky'],
+    steps: [
+      { unloadDriver: { driver: 'leaky' } },
+      { createProcess: { path: 'C:\\Windows\\System32\\cmd.exe' } },
+      { expect: { bugCheck: 0xce } },
+      { createProcess: { path: 'C:\\Windows\\System32\\notepad.exe' } },
+      { terminate: { process: 'cmd.exe' } },
+    ],
+  });
+  assert.equal(result.bugCheck?.code, 0xce);
+  assert.equal(result.failures.length, 1);
+  assert.match(result.failures[0]!, /bug check 0xCE; 2 step\(s\) did not run: steps\[3\]\.createProcess, steps\[4\]\.terminate/);
+});
+
+test('process names match without regard to case; an `as` name bound twice is bad input before anything runs', async () => {
+  const result = await run({
+    steps: [{ createProcess: { path: 'C:\\Windows\\System32\\cmd.exe', as: 'Shell' } }, { terminate: { process: 'SHELL' } }, { createProcess: { path: 'C:\\Windows\\System32\\CMD.EXE' } }, { terminate: { process: 'Cmd.Exe' } }],
+  });
+  assert.deepEqual(result.failures, []);
+  assert.throws(
+    () => validateScenario({ steps: [{ createProcess: { path: 'C:\\a.exe', as: 'x' } }, { createProcess: { path: 'C:\\b.exe', as: 'X' } }] }, 'twice.yaml'),
+    /steps\[1\]\.createProcess\.as: "X" already names the process of steps\[0\]/,
+  );
+});
+
+test('every pe spec and fixed-width value is checked before anything runs', () => {
+  assert.throws(
+    () => validateScenario({ steps: [{ writeFile: { path: 'C:\\a.dll', pe: { machine: 'amd64', sizeOfImage: 16 } } }] }, 'pe.yaml'),
+    /steps\[0\]\.writeFile\.pe: /,
+  );
+  assert.throws(() => validateScenario({ steps: [{ expect: { status: 0x1_0000_0000 } }] }, 's.yaml'), /steps\[0\]\.expect\.status/);
+  assert.throws(() => validateScenario({ steps: [{ expect: { bugCheck: 2 ** 40 } }] }, 'b.yaml'), /steps\[0\]\.expect\.bugCheck: expected a 32-bit bug-check code/);
+  assert.throws(() => validateScenario({ steps: [{ writeFile: { path: 'C:\\a.dll', pe: { machine: 0x10000 } } }] }, 'm.yaml'), /steps\[0\]\.writeFile\.pe\.machine/);
+});
+
+test('default names stay cheap: 2,000 processes of one EXE are named host.exe … host.exe#2000', async () => {
+  const steps: unknown[] = [];
+  for (let i = 0; i < 2000; i++) steps.push({ createProcess: { path: 'C:\\Windows\\System32\\cmd.exe' } });
+  steps.push({ terminate: { process: 'cmd.exe#2000' } }, { terminate: { process: 'cmd.exe' } });
+  const result = await run({ steps });
+  assert.deepEqual(result.failures, []);
+});

@@ -3,7 +3,7 @@
 // (symlinks followed; writes stay in memory and shadow the host's files).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { NtStatusError, STATUS_ACCESS_DENIED, STATUS_OBJECT_NAME_NOT_FOUND } from '../nt/status.js';
+import { NtStatusError, STATUS_ACCESS_DENIED, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_SHARING_VIOLATION } from '../nt/status.js';
 import { parseVolumePath, type VolumePath } from './path.js';
 
 /** A code-integrity label: what an image's signature bits report (SEMANTICS.md §1). */
@@ -62,6 +62,12 @@ export class VolumeFile implements VolumeEntry {
   readonly label: FileLabel | null;
   /** The memory manager's image section for this file (or why it has none): a file belongs to one volume, so one kernel. */
   imageSection: unknown = undefined;
+  /**
+   * Views of its image section now mapped (in processes and system space),
+   * kept by the memory manager: while any is, the file cannot be written
+   * (MmFlushImageSection fails, STATUS_SHARING_VIOLATION).
+   */
+  mappedImageViews = 0;
   #bytes: Uint8Array | null;
   readonly #hostPath: string | null;
 
@@ -151,6 +157,12 @@ export class SystemVolume implements Volume {
       throw new NtStatusError(STATUS_ACCESS_DENIED, `writeFile(${path}): cannot write the volume's root directory`);
     }
     const existing = this.#find(parsed);
+    if (existing !== null && existing.mappedImageViews > 0) {
+      throw new NtStatusError(
+        STATUS_SHARING_VIOLATION,
+        `writeFile(${path}): ${existing.dosPath} is mapped as an image (${existing.mappedImageViews} view${existing.mappedImageViews === 1 ? '' : 's'}); unmap it first`,
+      );
+    }
     // Keep the stored spelling of an existing file's name, as NTFS does on overwrite.
     const components = existing ? existing.volumePath.slice(1).split('\\') : parsed.components;
     this.#files.set(parsed.key, new VolumeFile(this.#nextFileId++, this.volumeNumber, components, bytes, label ?? null));

@@ -126,6 +126,7 @@ export function mapImageView(
   const status = mismatch ? STATUS_IMAGE_MACHINE_TYPE_MISMATCH : base !== preferred ? STATUS_IMAGE_NOT_AT_BASE : STATUS_SUCCESS;
   const view: ImageView = { base, viewSize, section, noExecute, status };
   process.views.add(view);
+  file.mappedImageViews++;
   // §5A: executable views of processes that have an id, never the System process.
   if (notify && !noExecute && process.pid !== 0 && !process.isSystem && mm.notifier.enabled) {
     mm.notifier.callImageNotifyRoutines(

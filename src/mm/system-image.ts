@@ -125,6 +125,7 @@ export class SystemImages {
       const next = pending.pop()!;
       if (--next.references > 0) continue;
       this.modules.delete(next.file.key);
+      next.file.mappedImageViews--;
       this.#mm.systemSpace.release(next.base);
       pending.push(...next.imports);
     }
@@ -189,6 +190,7 @@ export class SystemImages {
     module.imports.push(...frame.imports);
     frame.imports.length = 0; // the module holds them now
     this.modules.set(file.key, module);
+    file.mappedImageViews++;
     if (mm.notifier.enabled) {
       mm.notifier.callImageNotifyRoutines(
         this.#reportedName(file),

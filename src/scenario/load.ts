@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { checkSteps } from './semantics.js';
 import { scenarioHeaderSchema, STEP_NAMES, stepSchemas, type Scenario, type Step, type StepName } from './schema.js';
 
 /** A scenario that cannot run: every problem found, each with its place in the file. */
@@ -81,6 +82,7 @@ export function validateScenario(document: unknown, file: string): Scenario {
     if (!parsed.success) problems.push(...issues(['steps', index, kind], parsed.error));
     else steps.push({ kind, args: parsed.data } as Step);
   });
+  if (problems.length === 0) problems.push(...checkSteps(steps));
   if (problems.length > 0) throw new ScenarioError(file, problems);
   const { steps: _ignored, ...rest } = header.data!;
   return { ...rest, steps };

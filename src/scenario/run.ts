@@ -6,10 +6,6 @@ import {
   buildPe,
   BugCheck,
   Deadlock,
-  IMAGE_FILE_MACHINE_AMD64,
-  IMAGE_FILE_MACHINE_ARM64,
-  IMAGE_FILE_MACHINE_ARMNT,
-  IMAGE_FILE_MACHINE_I386,
   Kernel,
   NT_SUCCESS,
   NtStatusError,
@@ -20,6 +16,7 @@ import {
   type Process,
 } from '../index.js';
 import { checkExpectation } from './expect.js';
+import { peBuildSpec } from './semantics.js';
 import type { Notification } from './notification.js';
 
 export type { Notification } from './notification.js';
@@ -58,7 +55,6 @@ export interface RunOptions {
   sysmonRecords?: boolean;
 }
 
-const machines: Record<string, number> = { amd64: IMAGE_FILE_MACHINE_AMD64, x86: IMAGE_FILE_MACHINE_I386, arm64: IMAGE_FILE_MACHINE_ARM64, armnt: IMAGE_FILE_MACHINE_ARMNT };
 
 export const BOOT_TIME = Date.UTC(2026, 0, 1, 8, 0, 0);
 
@@ -110,10 +106,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       while (processes.has(name)) name = `${base}#${++n}`;
       nextOrdinal.set(base, n + 1);
     }
-    processes.set(name, process);
+    processes.set(name.toLowerCase(), process);
   };
   const findProcess = (name: string): Process => {
-    const byAlias = processes.get(name) ?? processes.get(name.toLowerCase());
+    const byAlias = processes.get(name.toLowerCase());
     if (byAlias) return byAlias;
     throw new Error(`no process named ${JSON.stringify(name)} (known: ${[...processes.keys()].join(', ') || 'none yet'})`);
   };
@@ -168,7 +164,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       if (step.args.bugCheck !== undefined && bugCheck) bugCheckExpected = failure === null;
       continue;
     }
-    if (bugCheck) break;
+    if (bugCheck) {
+      // A stopped machine runs nothing more: say which steps did not run.
+      const rest = scenario.steps.slice(index).map((s, i) => (s.kind === 'expect' ? null : `steps[${index + i}].${s.kind}`)).filter((s) => s !== null);
+      failures.push(`the machine stopped with bug check 0x${bugCheck.code.toString(16).toUpperCase()}; ${rest.length} step(s) did not run: ${rest.join(', ')}`);
+      break;
+    }
     try {
       lastStatus = null;
       const status = await runStep(step, where);
@@ -239,7 +240,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         const args = step.args;
         const bytes = 'from' in args
           ? new Uint8Array(readFileSync(isAbsolute(args.from) ? args.from : resolve(options.baseDirectory, args.from)))
-          : buildPe({ ...args.pe, machine: typeof args.pe.machine === 'number' ? args.pe.machine : machines[args.pe.machine]! } as Parameters<typeof buildPe>[0]);
+          : buildPe(peBuildSpec(args.pe));
         kernel.fs.writeFile(args.path, bytes, args.label);
         return null;
       }

@@ -6,7 +6,7 @@ export const EXAMPLE_DRIVERS = ['sysmon', 'inventory', 'injector', 'policy', 'le
 
 const path = z.string().min(1, 'expected a non-empty path');
 const processName = z.string().min(1, 'expected a process name (its "as" name or its EXE name)');
-const status = z.union([z.number().int().nonnegative(), z.string().regex(/^(STATUS_[A-Z0-9_]+|0x[0-9a-fA-F]{1,8})$/, 'expected STATUS_NAME or 0xHEX')]);
+const status = z.union([z.number().int().nonnegative().max(0xffffffff, 'expected a 32-bit NTSTATUS'), z.string().regex(/^(STATUS_[A-Z0-9_]+|0x[0-9a-fA-F]{1,8})$/, 'expected STATUS_NAME or 0xHEX')]);
 
 const exampleDriver = z.enum(EXAMPLE_DRIVERS, {
   error: (issue) => `unknown driver ${JSON.stringify(issue.input)}: the example drivers are ${EXAMPLE_DRIVERS.join(', ')}; your own is { module: ./file.ts }`,
@@ -24,14 +24,14 @@ export const driverRefSchema = z.union([
 ]);
 
 const peSpec = z.strictObject({
-  machine: z.union([z.enum(['amd64', 'x86', 'arm64', 'armnt']), z.number().int()]),
+  machine: z.union([z.enum(['amd64', 'x86', 'arm64', 'armnt']), z.number().int().min(0).max(0xffff, 'expected a 16-bit IMAGE_FILE_MACHINE value')]),
   dll: z.boolean().optional(),
   driver: z.boolean().optional(),
   code: z.boolean().optional(),
-  subsystem: z.number().int().optional(),
-  sizeOfImage: z.number().int().positive().optional(),
-  imports: z.record(z.string(), z.array(z.union([z.string(), z.number().int()]))).optional(),
-  delayImports: z.record(z.string(), z.array(z.union([z.string(), z.number().int()]))).optional(),
+  subsystem: z.number().int().min(0).max(0xffff, 'expected a 16-bit subsystem').optional(),
+  sizeOfImage: z.number().int().positive().max(0xffffffff, 'expected a 32-bit SizeOfImage').optional(),
+  imports: z.record(z.string(), z.array(z.union([z.string(), z.number().int().min(0).max(0xffff, 'expected a 16-bit ordinal')]))).optional(),
+  delayImports: z.record(z.string(), z.array(z.union([z.string(), z.number().int().min(0).max(0xffff, 'expected a 16-bit ordinal')]))).optional(),
   exports: z.array(z.union([z.string(), z.strictObject({ name: z.string(), forwarder: z.string().optional() })])).optional(),
   versionInfo: z.record(z.string(), z.string()).optional(),
 });
@@ -48,8 +48,8 @@ const imageFields = {
   ExtendedInfoPresent: z.union([z.literal(0), z.literal(1)]).optional(),
   ImageSignatureLevel: z.number().int().min(0).max(15).optional(),
   ImageSignatureType: z.number().int().min(0).max(7).optional(),
-  ImageSize: z.number().int().positive().optional(),
-  Properties: z.number().int().nonnegative().optional(),
+  ImageSize: z.number().int().positive().max(0xffffffff, 'expected a 32-bit ImageSize').optional(),
+  Properties: z.number().int().nonnegative().max(0xffffffff, 'expected a 32-bit Properties value').optional(),
 };
 
 /** Each step: a one-key object naming the step. */
@@ -81,7 +81,7 @@ export const stepSchemas = {
       /** The first notifications of `process`, by short name, in order. */
       order: z.array(z.string().min(1)).min(1).optional(),
       fields: z.strictObject(imageFields).optional(),
-      bugCheck: z.number().int().nonnegative().optional(),
+      bugCheck: z.number().int().nonnegative().max(0xffffffff, 'expected a 32-bit bug-check code').optional(),
       status: status.optional(),
     })
     .refine((e) => e.count !== undefined || e.order !== undefined || e.fields !== undefined || e.bugCheck !== undefined || e.status !== undefined, {

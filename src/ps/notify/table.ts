@@ -130,9 +130,13 @@ export class LoadImageNotifyTable {
       if (routine === null) continue;
       if (mismatch && (block.flags & PS_IMAGE_NOTIFY_CONFLICTING_ARCHITECTURE) === 0) continue;
       if (!block.rundown.acquire()) continue;
+      const owner = block.owner;
+      if (owner !== null && owner.unloaded) {
+        // Calling into a freed image: the stop itself, never an exception of the routine (§7).
+        block.rundown.release();
+        sink.staleRoutine(block);
+      }
       try {
-        const owner = block.owner;
-        if (owner !== null && owner.unloaded) sink.staleRoutine(block);
         frame.driver = owner;
         if (called !== undefined) called.push(block);
         routine(fullImageName, processId, imageInfo);

@@ -52,7 +52,7 @@ export interface Process {
   mapImage(path: string, options?: MapImageOptions): { status: number; base: bigint; viewSize: number };
   /** NtUnmapViewOfSection: never notifies. */
   unmapView(base: bigint): number;
-  /** Tears the process down; later maps fail with STATUS_PROCESS_IS_TERMINATING. */
+  /** Tears the process down; later maps, and a second terminate, fail with STATUS_PROCESS_IS_TERMINATING. */
   terminate(): void;
 }
 
@@ -164,14 +164,17 @@ export class ProcessObject implements Process, MapTarget {
       throw new NtStatusError(STATUS_INVALID_PARAMETER, `process ${this.pid} has no image view at 0x${base.toString(16)}`);
     }
     this.addressSpace.release(view.base);
+    view.section.file.mappedImageViews--;
     this.#services.loader.viewUnmapped(this, view);
     return STATUS_SUCCESS;
   }
 
   terminate(): void {
     this.#services.machine.assertRunning();
-    if (this.state === 'terminated') return;
+    // NtTerminateProcess on a process that has already exited.
+    if (this.state === 'terminated') throw new NtStatusError(STATUS_PROCESS_IS_TERMINATING, `process ${this.pid} has already terminated`);
     this.terminating = true;
+    for (const view of this.views) view.section.file.mappedImageViews--;
     this.views.clear();
     this.addressSpace.clear();
     this.state = 'terminated';
