@@ -86,6 +86,12 @@ function checkOptions(options: unknown): KernelOptions {
   return o;
 }
 
+const FACT_FIELDS = ['path', 'FileVersion', 'Description', 'Product', 'Company', 'OriginalFileName', 'Hashes', 'Signed', 'Signature', 'SignatureStatus'] as const;
+
+function isComplete(facts: Partial<ImageFileFacts>): facts is ImageFileFacts {
+  return FACT_FIELDS.every((field) => typeof facts[field] === 'string');
+}
+
 export class Kernel {
   readonly profile: BuildProfile;
   readonly machine: MachineName;
@@ -110,6 +116,8 @@ export class Kernel {
   readonly #processes: ProcessManager;
   readonly #drivers: DriverLoader;
   readonly #facts = new WeakMap<object, ImageFileFacts>();
+  /** Facts a recording gave for a file (replay): they win over what the bytes say. */
+  readonly #recordedFacts = new WeakMap<object, Partial<ImageFileFacts>>();
 
   constructor(options: KernelOptions = {}) {
     const o = checkOptions(options);
@@ -244,12 +252,26 @@ export class Kernel {
   fileFacts(path: string): ImageFileFacts | null {
     const file = this.#volume.tryOpen(path);
     if (file === null) return null;
+    const recorded = this.#recordedFacts.get(file);
+    if (recorded !== undefined && isComplete(recorded)) return recorded;
     let facts = this.#facts.get(file);
     if (facts === undefined) {
       facts = fileFacts(file, this.#mm.sections);
       this.#facts.set(file, facts);
     }
-    return facts;
+    return recorded === undefined ? facts : { ...facts, ...recorded };
+  }
+
+  /**
+   * Keeps facts a recording gave for a file (FileVersion, Hashes, Signed, …,
+   * even `path` as the recording spells it): `fileFacts` returns them instead
+   * of what the bytes say. Null forgets them. For replaying recordings.
+   */
+  setFileFacts(path: string, facts: Partial<ImageFileFacts> | null): void {
+    if (facts !== null && (typeof facts !== 'object' || Array.isArray(facts))) throw new TypeError(`setFileFacts(${path}): facts must be an object or null`);
+    const file = this.#volume.open(path);
+    if (facts === null) this.#recordedFacts.delete(file);
+    else this.#recordedFacts.set(file, { ...facts });
   }
 
   /** NTSTATUS-returning harness calls: failures become the status, with the reason kept. */

@@ -12,7 +12,8 @@ import {
   IMAGE_FILE_MACHINE_I386,
   machineName,
 } from '../../nt/constants.js';
-import { NtStatusError, STATUS_DLL_NOT_FOUND, STATUS_INVALID_IMAGE_FORMAT } from '../../nt/status.js';
+import { NtStatusError, STATUS_DLL_NOT_FOUND, STATUS_INVALID_IMAGE_FORMAT, STATUS_OBJECT_NAME_COLLISION } from '../../nt/status.js';
+import type { ImageView } from '../../mm/view.js';
 import type { Random } from '../../rtl/random.js';
 import { ProcessObject, type ProcessServices, type UserModeLoader } from './process.js';
 
@@ -22,6 +23,13 @@ export interface CreateProcessOptions {
   parentPid?: number;
   /** The command line; default `"<dos path>" `. */
   commandLine?: string;
+  /** This process id (a multiple of 4 no live process has), as a recording names it; default: the next one. */
+  pid?: number;
+  /**
+   * false: the first thread makes the process-start reports and nothing more —
+   * no loader runs (for replaying a recording, whose own loads are replayed).
+   */
+  loader?: boolean;
 }
 
 export const SYSTEM_PID = 4;
@@ -48,7 +56,14 @@ export function checkCreateOptions(options: unknown): CreateProcessOptions {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`createProcess options must be an object, got ${options === null ? 'null' : typeof options}`);
   }
-  const { suspended, parentPid, commandLine } = options as Record<string, unknown>;
+  const { suspended, parentPid, commandLine, pid, loader } = options as Record<string, unknown>;
+  if (loader !== undefined && typeof loader !== 'boolean') {
+    throw new TypeError(`createProcess options.loader: expected a boolean, got ${JSON.stringify(loader)}`);
+  }
+  if (pid !== undefined && typeof pid !== 'number') throw new TypeError(`createProcess options.pid: expected a number, got ${typeof pid}`);
+  if (pid !== undefined && !(Number.isSafeInteger(pid) && (pid as number) > 4 && (pid as number) % 4 === 0)) {
+    throw new RangeError(`createProcess options.pid: expected a multiple of 4 above 4, got ${JSON.stringify(pid)}`);
+  }
   if (suspended !== undefined && typeof suspended !== 'boolean') {
     throw new TypeError(`createProcess options.suspended: expected a boolean, got ${JSON.stringify(suspended)}`);
   }
@@ -155,11 +170,15 @@ export class ProcessManager implements ProcessServices {
       parentPid: options.parentPid ?? 0,
       commandLine: options.commandLine ?? `"${exe.dosPath}" `,
     });
+    process.runsLoader = options.loader ?? true;
+    if (options.pid !== undefined && this.#live.has(options.pid)) {
+      throw new NtStatusError(STATUS_OBJECT_NAME_COLLISION, `createProcess(${exe.dosPath}): process id ${options.pid} belongs to a live process`);
+    }
     // Maps made while the process has no id notify nothing (§5B).
     process.startViews.push(mapImageView(mm, process, exe, {}, false));
     for (const dll of systemDlls) process.startViews.push(mapImageView(mm, process, dll, {}, false));
     process.state = options.suspended ? 'suspended' : 'running';
-    this.#assignId(process);
+    this.#assignId(process, options.pid);
     if (!options.suspended) this.startFirstThread(process);
     return process;
   }
@@ -168,30 +187,37 @@ export class ProcessManager implements ProcessServices {
   startFirstThread(process: ProcessObject): void {
     if (process.started) return;
     process.started = true;
+    for (const view of process.startViews) this.reportStartImage(process, view);
+    if (process.runsLoader) this.loader.initializeProcess(process);
+  }
+
+  /** One process-start report (§5B): no signature bits, never partial or a mismatch (§1). Each start image once. */
+  reportStartImage(process: ProcessObject, view: ImageView): void {
+    if (process.startReported.has(view)) return;
+    process.startReported.add(view);
     const notifier = this.mm.notifier;
-    for (const view of process.startViews) {
-      if (!notifier.enabled) break;
-      // Start reports carry no signature bits and are never partial or a mismatch (§1, §5B).
-      notifier.callImageNotifyRoutines(
-        view.section.file.ntPath,
-        process.pid,
-        { base: view.base, size: view.viewSize, systemMode: false, label: null, mismatch: false, partial: false, fileObject: view.section.fileObject },
-        process,
-        false,
-      );
-    }
-    this.loader.initializeProcess(process);
+    if (!notifier.enabled) return;
+    notifier.callImageNotifyRoutines(
+      view.section.file.ntPath,
+      process.pid,
+      { base: view.base, size: view.viewSize, systemMode: false, label: null, mismatch: false, partial: false, fileObject: view.section.fileObject },
+      process,
+      false,
+    );
   }
 
   exited(process: ProcessObject): void {
     this.#live.delete(process.pid);
   }
 
-  /** Ids are multiples of 4, never reused while the process lives. */
-  #assignId(process: ProcessObject): void {
-    do this.#nextPid += 4 * (1 + this.#random.below(32));
-    while (this.#live.has(this.#nextPid));
-    process.pid = this.#nextPid;
+  /** Ids are multiples of 4, never reused while the process lives; `wanted` (checked free) is taken as given. */
+  #assignId(process: ProcessObject, wanted: number | undefined): void {
+    if (wanted !== undefined) process.pid = wanted;
+    else {
+      do this.#nextPid += 4 * (1 + this.#random.below(32));
+      while (this.#live.has(this.#nextPid));
+      process.pid = this.#nextPid;
+    }
     this.#live.set(process.pid, process);
   }
 }

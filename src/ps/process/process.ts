@@ -52,6 +52,12 @@ export interface Process {
   mapImage(path: string, options?: MapImageOptions): { status: number; base: bigint; viewSize: number };
   /** NtUnmapViewOfSection: never notifies. */
   unmapView(base: bigint): number;
+  /**
+   * Replays the process-start report (§5B) of one start image — the EXE or an
+   * ntdll mapped at creation — when a recording says it happened; each is
+   * reported once. The process runs from then on. For replay: see createProcess's `loader: false`.
+   */
+  reportStartImage(path: string): { base: bigint };
   /** Tears the process down; later maps, and a second terminate, fail with STATUS_PROCESS_IS_TERMINATING. */
   terminate(): void;
 }
@@ -76,6 +82,8 @@ export interface ProcessServices {
   readonly loader: UserModeLoader;
   /** The first thread's start (§5B): reports, then the loader. */
   startFirstThread(process: ProcessObject): void;
+  /** One process-start report of one of its start images (§5B). */
+  reportStartImage(process: ProcessObject, view: ImageView): void;
   /** The process has ended: it leaves the process table. */
   exited(process: ProcessObject): void;
 }
@@ -110,6 +118,10 @@ export class ProcessObject implements Process, MapTarget {
   terminating = false;
   /** Set once the first thread has made the process-start reports. */
   started = false;
+  /** The start images already reported (each is reported once, §5B). */
+  readonly startReported = new Set<ImageView>();
+  /** false: no loader runs in this process (replay); its loads come from outside. */
+  runsLoader = true;
 
   constructor(services: ProcessServices, init: ProcessInit) {
     this.#services = services;
@@ -154,6 +166,21 @@ export class ProcessObject implements Process, MapTarget {
     const file = this.#services.volume.open(path);
     const view = mapImageView(this.#services.mm, this, file, checked, this.pid !== 0);
     return { status: view.status, base: view.base, viewSize: view.viewSize };
+  }
+
+  reportStartImage(path: string): { base: bigint } {
+    this.#services.machine.assertRunning();
+    if (typeof path !== 'string') throw new TypeError(`reportStartImage: path must be a string, got ${typeof path}`);
+    this.#checkAlive(path);
+    const file = this.#services.volume.tryOpen(path);
+    const view = file === null ? undefined : this.startViews.find((v) => v.section.file === file);
+    if (view === undefined) {
+      throw new NtStatusError(STATUS_INVALID_PARAMETER, `reportStartImage(${path}): not one of the start images of process ${this.pid} (its EXE and ntdll)`);
+    }
+    this.state = 'running';
+    this.started = true;
+    this.#services.reportStartImage(this, view);
+    return { base: view.base };
   }
 
   unmapView(base: bigint): number {
