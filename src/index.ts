@@ -62,9 +62,11 @@ export type { CreateProcessOptions } from './ps/process/create.js';
 export type { MapImageOptions } from './mm/map-image.js';
 export { isMachineTypeMismatch, type MismatchInputs } from './mm/mismatch.js';
 export type { FileLabel, Volume, VolumeEntry } from './fs/volume.js';
+export { readFileBounded, MAX_IMAGE_FILE_BYTES } from './fs/read-bounded.js';
 
 // ---- PE images and code integrity --------------------------------------------
 export { parsePe } from './pe/parse.js';
+export { parseImageForSection, validateImageForSection } from './pe/validate.js';
 export { buildPe, type PeBuildSpec } from './pe/build.js';
 export { readVersionInfo } from './pe/version-info.js';
 export { imphash } from './pe/imphash.js';

@@ -10,6 +10,7 @@ import {
   STATUS_DLL_NOT_FOUND,
   STATUS_IMAGE_ALREADY_LOADED,
   STATUS_INVALID_IMAGE_FORMAT,
+  STATUS_INVALID_IMAGE_PROTECT,
   STATUS_OBJECT_NAME_NOT_FOUND,
   STATUS_PROCEDURE_NOT_FOUND,
   STATUS_SUCCESS,
@@ -65,7 +66,8 @@ test('missing file, malformed file, wrong machine', () => {
   assert.equal(kernel.loadDriver(`${drivers}\\absent.sys`), STATUS_OBJECT_NAME_NOT_FOUND);
   assert.match(kernel.lastError!.message, /absent\.sys/);
   kernel.fs.writeFile(`${drivers}\\junk.sys`, new TextEncoder().encode('MZ this is not a driver at all, just text padding it out to length'));
-  assert.equal(kernel.loadDriver(`${drivers}\\junk.sys`), STATUS_INVALID_IMAGE_FORMAT);
+  // MZ and then text: no PE header where e_lfanew points (STATUS_INVALID_IMAGE_PROTECT, as MiCreateImageFileMap says).
+  assert.equal(kernel.loadDriver(`${drivers}\\junk.sys`), STATUS_INVALID_IMAGE_PROTECT);
   assert.match(kernel.lastError!.message, /junk\.sys/);
   kernel.fs.writeFile(`${drivers}\\arm.sys`, buildPe({ machine: IMAGE_FILE_MACHINE_ARM64, driver: true }));
   assert.equal(kernel.loadDriver(`${drivers}\\arm.sys`), STATUS_INVALID_IMAGE_FORMAT);

@@ -1,7 +1,6 @@
 // `psnotify inspect <pe-file>`: what parsePe and the Authenticode check see in a
 // host file, and the IMAGE_INFO a whole-image map of it would carry on the
 // default machine (Windows 11 23H2, x64), field by field.
-import { readFileSync } from 'node:fs';
 import {
   buildImageInfo,
   buildProfile,
@@ -14,6 +13,8 @@ import {
   parsePe,
   readVersionInfo,
   verifyAuthenticode,
+  readFileBounded,
+  MAX_IMAGE_FILE_BYTES,
   type PeImage,
 } from '../index.js';
 import { explainProperties, propertyBits, signatureTypeName, signingLevelName } from './properties.js';
@@ -57,7 +58,7 @@ function kindOf(image: PeImage): { kind: string; driver: boolean } {
 
 /** The lines `inspect` prints for the PE file at `file` (throws NtStatusError for a malformed image). */
 export function inspectFile(file: string): string[] {
-  const bytes = new Uint8Array(readFileSync(file));
+  const bytes = readFileBounded(file, MAX_IMAGE_FILE_BYTES, 'PE file');
   const image = parsePe(bytes);
   const label = imageLabel(bytes, image);
   const { kind, driver } = kindOf(image);
@@ -93,7 +94,7 @@ export function inspectFile(file: string): string[] {
   lines.push(`  exports        ${image.exports.length}${image.exportDllName ? ` as ${image.exportDllName}` : ''}${forwarders ? `, ${forwarders} forwarded` : ''}`);
   const names = image.exports.map((e) => e.name ?? `#${e.ordinal}`);
   if (names.length) lines.push(listWithin('    ', names));
-  const authenticode = verifyAuthenticode(bytes);
+  const authenticode = verifyAuthenticode(bytes, image);
   lines.push(`  signatures     ${authenticode.signatures.length === 0 ? `none${image.certificates.length ? ` (${image.certificates.length} certificate entries, ${authenticode.reason ?? 'no Authenticode signature'})` : ''}` : authenticode.valid ? 'valid' : 'INVALID'}`);
   for (const s of authenticode.signatures) {
     lines.push(`    ${s.valid ? 'valid' : 'INVALID'} ${s.digestAlgorithm} signature by ${s.signer} (issued by ${s.issuer})${s.reason ? `: ${s.reason}` : ''}`);

@@ -1,10 +1,11 @@
 // The system volume: C:, known to the kernel as \Device\HarddiskVolumeN. Files
 // live in memory; `{ root }` mounts a host folder read-only beneath them
 // (symlinks followed; writes stay in memory and shadow the host's files).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { NtStatusError, STATUS_ACCESS_DENIED, STATUS_OBJECT_NAME_NOT_FOUND, STATUS_SHARING_VIOLATION } from '../nt/status.js';
 import { parseVolumePath, type VolumePath } from './path.js';
+import { MAX_IMAGE_FILE_BYTES, readFileBounded } from './read-bounded.js';
 
 /** A code-integrity label: what an image's signature bits report (SEMANTICS.md §1). */
 export interface FileLabel {
@@ -86,9 +87,10 @@ export class VolumeFile implements VolumeEntry {
   get bytes(): Uint8Array {
     if (this.#bytes === null) {
       try {
-        this.#bytes = new Uint8Array(readFileSync(this.#hostPath!));
+        this.#bytes = readFileBounded(this.#hostPath!, MAX_IMAGE_FILE_BYTES, `${this.dosPath} (mounted from the host)`);
       } catch (error) {
-        throw new NtStatusError(STATUS_ACCESS_DENIED, `${this.dosPath}: cannot read host file ${this.#hostPath}: ${(error as Error).message}`);
+        const status = error instanceof NtStatusError ? error.status : STATUS_ACCESS_DENIED;
+        throw new NtStatusError(status, `${this.dosPath}: cannot read host file ${this.#hostPath}: ${(error as Error).message}`);
       }
     }
     return this.#bytes;

@@ -6,7 +6,7 @@ import type { FileLabel, VolumeFile } from '../fs/volume.js';
 import { FileObject } from '../nt/image-info.js';
 import { NtStatusError } from '../nt/status.js';
 import { SE_SIGNING_LEVEL_UNSIGNED, SeImageSignatureNone } from '../nt/constants.js';
-import { parsePe } from '../pe/parse.js';
+import { parseImageForSection } from '../pe/validate.js';
 import { IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE, IMAGE_FILE_DLL, type PeImage } from '../pe/types.js';
 import { pageRound } from './address-space.js';
 
@@ -107,11 +107,12 @@ export class SectionCache {
     let section = file.imageSection as ImageSection | NtStatusError | undefined;
     if (section === undefined) {
       try {
-        const image = parsePe(file.bytes);
+        // NtCreateSection(SEC_IMAGE) checks the image the way MiCreateImageFileMap does (docs/pe-limits.md).
+        const image = parseImageForSection(file.bytes);
         section = new ImageSection(file, image, this.#fileObjectBase + BigInt(file.id) * 0x100n, this.#labelSource);
       } catch (error) {
         if (!(error instanceof NtStatusError)) throw error;
-        section = new NtStatusError(error.status, `${file.dosPath}: ${error.message}`);
+        section = new NtStatusError(error.status, `${file.dosPath}: ${error.detail}`);
       }
       file.imageSection = section;
     }

@@ -88,9 +88,12 @@ export function hex32(value: number): string {
 /** A failed harness call: `.status` holds the NTSTATUS, `.message` says what and why. */
 export class NtStatusError extends Error {
   readonly status: number;
+  /** What and why, without the status prefix the message carries. */
+  readonly detail: string;
   constructor(status: number, message: string) {
     super(`${statusName(status)} (0x${hex32(status)}): ${message}`);
     this.name = 'NtStatusError';
     this.status = status >>> 0;
+    this.detail = message;
   }
 }

@@ -1,9 +1,11 @@
 // The attribute certificate table (WIN_CERTIFICATE entries). Its directory
-// entry holds a file offset, not an RVA.
+// entry holds a file offset, not an RVA. Each entry is at least 8 bytes and
+// costs one work unit, so a table yields at most one entry per 8 file bytes.
+import type { WorkBudget } from './limits.js';
 import { type ByteReader, malformed } from './reader.js';
 import type { PeCertificate, PeDataDirectory } from './types.js';
 
-export function readCertificates(r: ByteReader, directory: PeDataDirectory | undefined): PeCertificate[] {
+export function readCertificates(r: ByteReader, directory: PeDataDirectory | undefined, budget: WorkBudget): PeCertificate[] {
   if (!directory || directory.virtualAddress === 0 || directory.size === 0) return [];
   const start = directory.virtualAddress;
   const end = start + directory.size;
@@ -14,6 +16,7 @@ export function readCertificates(r: ByteReader, directory: PeDataDirectory | und
   let at = start;
   for (let index = 0; at + 8 <= end; index++) {
     const field = `WIN_CERTIFICATE[${index}]`;
+    budget.spend(1, field);
     const length = r.u32(at, `${field}.dwLength`);
     if (length < 8 || at + length > end) {
       throw malformed(`${field}.dwLength`, `${length} does not fit the certificate table (entry at 0x${at.toString(16)}, table ends at 0x${end.toString(16)})`);

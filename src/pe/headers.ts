@@ -1,5 +1,6 @@
 // DOS header, NT headers (PE32 and PE32+), data directories and the section table.
-import { ByteReader, latin1, malformed } from './reader.js';
+import { MAX_SECTION_LONG_NAME, type WorkBudget } from './limits.js';
+import { ByteReader, latin1, malformed, nulWithin } from './reader.js';
 import type { PeDataDirectory, PeSection } from './types.js';
 
 export interface Headers {
@@ -39,7 +40,7 @@ export interface Headers {
 const MAX_DIRECTORIES = 16;
 const SECTION_HEADER_SIZE = 40;
 
-export function readHeaders(r: ByteReader): Headers {
+export function readHeaders(r: ByteReader, budget: WorkBudget): Headers {
   if (r.length < 64) throw malformed('IMAGE_DOS_HEADER', `the file is ${r.length} bytes, shorter than a DOS header (64)`);
   if (r.u16(0, 'IMAGE_DOS_HEADER.e_magic') !== 0x5a4d) throw malformed('IMAGE_DOS_HEADER.e_magic', 'not "MZ"');
   const nt = r.u32(0x3c, 'IMAGE_DOS_HEADER.e_lfanew');
@@ -88,16 +89,18 @@ export function readHeaders(r: ByteReader): Headers {
     throw malformed('IMAGE_FILE_HEADER.NumberOfSections', `${numberOfSections} section headers at 0x${sectionTableOffset.toString(16)} run past the end of the ${r.length}-byte file`);
   }
   const stringTable = pointerToSymbolTable !== 0 ? pointerToSymbolTable + numberOfSymbols * 18 : 0;
+  const longNames = new Map<number, string | null>();
   const sections: PeSection[] = [];
   for (let i = 0; i < numberOfSections; i++) {
     const at = sectionTableOffset + i * SECTION_HEADER_SIZE;
+    budget.spend(1, 'IMAGE_FILE_HEADER.NumberOfSections');
     let end = at;
     while (end < at + 8 && r.bytes[end] !== 0) end++;
     const name = latin1(r.bytes, at, end);
     const field = `IMAGE_SECTION_HEADER[${i}]`;
     const section: PeSection = {
       name,
-      longName: resolveLongName(r, name, stringTable),
+      longName: resolveLongName(r, name, stringTable, longNames, budget),
       virtualSize: r.u32(at + 8, `${field}.VirtualSize`),
       virtualAddress: r.u32(at + 12, `${field}.VirtualAddress`),
       sizeOfRawData: r.u32(at + 16, `${field}.SizeOfRawData`),
@@ -141,12 +144,23 @@ export function readHeaders(r: ByteReader): Headers {
   };
 }
 
-/** `/123` names the COFF string table entry at offset 123 (object-file style, kept by some linkers). */
-function resolveLongName(r: ByteReader, name: string, stringTable: number): string {
+/**
+ * `/123` names the COFF string table entry at offset 123 (object-file style,
+ * kept by some linkers); at most MAX_SECTION_LONG_NAME bytes, each offset
+ * scanned once per file.
+ */
+function resolveLongName(r: ByteReader, name: string, stringTable: number, cache: Map<number, string | null>, budget: WorkBudget): string {
   if (!/^\/\d+$/.test(name) || stringTable === 0) return name;
   const at = stringTable + Number(name.slice(1));
   if (at >= r.length) return name;
-  let end = at;
-  while (end < r.length && end < at + 256 && r.bytes[end] !== 0) end++;
-  return end < r.length && r.bytes[end] === 0 ? latin1(r.bytes, at, end) : name;
+  let text = cache.get(at);
+  if (text === undefined) {
+    const end = nulWithin(r.bytes, at, MAX_SECTION_LONG_NAME - 1);
+    budget.spend(end < 0 ? MAX_SECTION_LONG_NAME : end - at + 1, 'IMAGE_SECTION_HEADER.Name');
+    text = end < 0 ? null : latin1(r.bytes, at, end);
+    cache.set(at, text);
+  } else {
+    budget.spend(1, 'IMAGE_SECTION_HEADER.Name');
+  }
+  return text ?? name;
 }

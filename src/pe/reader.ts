@@ -41,21 +41,31 @@ export class ByteReader {
     return this.view.getBigUint64(offset, true);
   }
 
-  /** A NUL-terminated single-byte string of at most `max` bytes. */
+  /** A NUL-terminated single-byte string of at most `max` bytes (the NUL may follow them). */
   cString(offset: number, field: string, max = 4096): string {
     this.need(offset, 1, field);
-    const end = Math.min(this.length, offset + max);
-    let at = offset;
-    while (at < end && this.bytes[at] !== 0) at++;
-    if (at === end && (end === this.length || this.bytes[at] !== 0)) {
-      throw malformed(field, `string at 0x${offset.toString(16)} has no terminating NUL within ${max} bytes`);
-    }
-    return latin1(this.bytes, offset, at);
+    const end = nulWithin(this.bytes, offset, max);
+    if (end < 0) throw malformed(field, `string at 0x${offset.toString(16)} has no terminating NUL within ${max} bytes`);
+    return latin1(this.bytes, offset, end);
   }
 }
 
+/**
+ * The offset of the NUL ending the string at `offset` when the string has at
+ * most `max` bytes, else -1. Looks at no more than max + 1 bytes.
+ */
+export function nulWithin(bytes: Uint8Array, offset: number, max: number): number {
+  const window = bytes.subarray(offset, Math.min(bytes.length, offset + max + 1));
+  const at = window.indexOf(0);
+  return at < 0 ? -1 : offset + at;
+}
+
+/** Bytes [start, end) as ISO-8859-1 text (one char per byte), decoded natively past a few bytes. */
 export function latin1(bytes: Uint8Array, start: number, end: number): string {
-  let text = '';
-  for (let i = start; i < end; i++) text += String.fromCharCode(bytes[i]!);
-  return text;
+  if (end - start <= 8) {
+    let text = '';
+    for (let i = start; i < end; i++) text += String.fromCharCode(bytes[i]!);
+    return text;
+  }
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
 }

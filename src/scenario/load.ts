@@ -1,10 +1,14 @@
 // Reading a scenario file: YAML or JSON, every error at once with its path.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { NtStatusError, readFileBounded } from '../index.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { checkSteps } from './semantics.js';
 import { scenarioHeaderSchema, STEP_NAMES, stepSchemas, type Scenario, type Step, type StepName } from './schema.js';
+
+/** The largest scenario file read: far beyond any hand-written one, small enough to parse at once. */
+export const MAX_SCENARIO_BYTES = 16 * 1024 * 1024;
 
 /** A scenario that cannot run: every problem found, each with its place in the file. */
 export class ScenarioError extends Error {
@@ -114,9 +118,10 @@ function parseJson(text: string, file: string): unknown {
 export function loadScenario(file: string): Scenario {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = new TextDecoder().decode(readFileBounded(file, MAX_SCENARIO_BYTES, 'scenario file'));
   } catch (error) {
-    throw new ScenarioError(file, [`cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+    if (!(error instanceof NtStatusError)) throw error;
+    throw new ScenarioError(file, [`cannot read the file: ${error.message}`]);
   }
   const scenario = validateScenario(/\.json$/i.test(file) ? parseJson(text, file) : parseYaml(text, file), file);
   checkHostFiles(scenario, dirname(resolve(file)), file);

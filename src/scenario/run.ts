@@ -1,7 +1,6 @@
 // Running a scenario: boot the machine, load its drivers, run the steps, check
 // the expectations, and record every notification (with the routines called).
 import { isAbsolute, resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
 import {
   buildPe,
   BugCheck,
@@ -14,6 +13,8 @@ import {
   type DriverOutput,
   type HostedDriver,
   type Process,
+  MAX_IMAGE_FILE_BYTES,
+  readFileBounded,
 } from '../index.js';
 import { checkExpectation } from './expect.js';
 import { peBuildSpec } from './semantics.js';
@@ -239,7 +240,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       case 'writeFile': {
         const args = step.args;
         const bytes = 'from' in args
-          ? new Uint8Array(readFileSync(isAbsolute(args.from) ? args.from : resolve(options.baseDirectory, args.from)))
+          ? readFileBounded(isAbsolute(args.from) ? args.from : resolve(options.baseDirectory, args.from), MAX_IMAGE_FILE_BYTES, `steps[${stepIndex}].writeFile.from`)
           : buildPe(peBuildSpec(args.pe));
         kernel.fs.writeFile(args.path, bytes, args.label);
         return null;
