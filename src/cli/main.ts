@@ -10,6 +10,7 @@ import { loadScenario, ScenarioError } from '../scenario/load.js';
 import { runScenario, type Notification } from '../scenario/run.js';
 import type { Scenario } from '../scenario/schema.js';
 import { demoScenario } from './demo.js';
+import { safeStream } from './terminal.js';
 import { analyze, ImageNamer, notificationJson, RoutineLegend, TABLE_HEADER, tableRow } from './format.js';
 import { inspectFile } from './inspect.js';
 
@@ -113,7 +114,9 @@ async function execute(scenario: Scenario, baseDirectory: string, options: Outpu
 }
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(argv: string[], rawIo: Io): Promise<number> {
+  // Nothing from a file or a driver reaches a terminal raw (src/cli/terminal.ts).
+  const io: Io = { stdout: safeStream(rawIo.stdout), stderr: safeStream(rawIo.stderr) };
   let code = EXIT_OK;
   const program = new Command()
     .name('psnotify')
