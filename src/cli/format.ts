@@ -10,6 +10,10 @@ const fit = (text: string, width: number) => (text.length > width ? `${text.slic
 export class RoutineLegend {
   readonly #letters = new Map<string, string>();
 
+  has(driver: string): boolean {
+    return this.#letters.has(driver);
+  }
+
   letterOf(driver: string): string {
     let letter = this.#letters.get(driver);
     if (letter === undefined) {

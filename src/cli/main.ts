@@ -4,13 +4,16 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { format } from 'node:util';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { NtStatusError } from '../index.js';
 import { loadScenario, ScenarioError } from '../scenario/load.js';
 import { runScenario, type Notification } from '../scenario/run.js';
 import type { Scenario } from '../scenario/schema.js';
 import { demoScenario } from './demo.js';
 import { safeStream } from './terminal.js';
+import { DEFAULT_TIMEOUT_SECONDS, runAsProgram } from './supervise.js';
+import type { DriverWatch } from '../scenario/driver-watch.js';
+import type { Kernel } from '../index.js';
 import { analyze, ImageNamer, notificationJson, RoutineLegend, TABLE_HEADER, tableRow } from './format.js';
 import { inspectFile } from './inspect.js';
 
@@ -44,54 +47,95 @@ function packageVersion(): string {
   return '0.0.0';
 }
 
-async function execute(scenario: Scenario, baseDirectory: string, options: OutputOptions, io: Io, fileName?: string): Promise<number> {
+async function execute(scenario: Scenario, baseDirectory: string, options: OutputOptions, io: Io, fileName?: string, watch?: DriverWatch): Promise<number> {
   if (options.json && options.sysmon) {
     io.stderr.write('psnotify: choose one of --json and --sysmon\n');
     return EXIT_BAD_INPUT;
   }
   const out = (line: string) => io.stdout.write(`${line}\n`);
-  const logs: { afterSeq: number; line: string }[] = [];
-  let seq = 0;
+  const table = !options.json && !options.sysmon;
   // What drivers print goes where their messages go: in place in the table, to
   // standard error with --json/--sysmon (standard output stays parseable).
+  const side = table ? out : (line: string) => io.stderr.write(`${line}\n`);
+  // Output streams as the run goes, so that what happened is printed even if
+  // driver code never returns (the watchdog stops the run): a notification is
+  // printed once its dispatch has returned, in seq order; the table waits for
+  // the boot drivers so that its legend can come first.
+  const pending: Notification[] = [];
+  const completed = new Set<number>();
+  const logs: { afterSeq: number; line: string }[] = [];
+  const legend = new RoutineLegend();
+  const names = new ImageNamer();
+  let seq = 0;
+  let kernel: Kernel | null = null;
+  let headed = !table;
+  const head = () => {
+    if (headed || kernel === null) return;
+    headed = true;
+    out(`psnotify: ${scenario.name ?? fileName ?? 'scenario'} — build ${kernel.profile.build} (${kernel.profile.name}), ${kernel.machine}, seed ${kernel.seed}`);
+    for (const row of kernel.notifyRoutines) legend.letterOf(row.driver ?? 'harness');
+    for (const n of pending) for (const r of n.routines) legend.letterOf(r.owner?.fileName ?? 'harness');
+    out('routines (in slot order):');
+    for (const line of legend.lines()) out(line);
+    out(TABLE_HEADER);
+  };
+  const print = (n: Notification) => {
+    if (!table) return out(JSON.stringify(notificationJson(n)));
+    for (const r of n.routines) {
+      const driver = r.owner?.fileName ?? 'harness';
+      if (!legend.has(driver)) out(`  ${legend.letterOf(driver)} = ${driver}`);
+    }
+    out(tableRow(n, options.wide === true, legend, names));
+  };
+  const flush = (all: boolean) => {
+    if (!headed) return;
+    while (pending.length > 0 && (all || completed.has(pending[0]!.seq))) {
+      const n = pending.shift()!;
+      completed.delete(n.seq);
+      if (!options.sysmon) print(n);
+      while (logs.length > 0 && logs[0]!.afterSeq <= n.seq) side(`  ${logs.shift()!.line}`);
+    }
+  };
+  const log = (line: string) => {
+    if (!table) side(line);
+    else if (pending.length === 0 && headed) side(`  ${line}`);
+    else logs.push({ afterSeq: seq, line });
+  };
   const consoleMethods = ['log', 'info', 'warn', 'error', 'debug'] as const;
   const saved = consoleMethods.map((name) => console[name]);
-  for (const name of consoleMethods) {
-    console[name] = (...args: unknown[]) => void logs.push({ afterSeq: seq, line: format(...args) });
-  }
+  for (const name of consoleMethods) console[name] = (...args: unknown[]) => log(format(...args));
   const result = await runScenario(scenario, {
     baseDirectory,
     sysmonRecords: options.sysmon === true,
-    onNotification: (n: Notification) => void (seq = n.seq),
+    ...(watch ? { watch } : {}),
+    onKernel: (k) => void (kernel = k),
+    onNotification: (n: Notification) => {
+      seq = n.seq;
+      pending.push(n);
+    },
+    onNotificationDone: (n: Notification) => {
+      completed.add(n.seq);
+      flush(false);
+    },
+    onBoot: () => {
+      head();
+      flush(false);
+    },
     output: {
       event: (record) => {
         if (options.sysmon && SYSMON_EVENTS.has(record.EventID as number)) out(JSON.stringify(record));
       },
-      log: (line) => void logs.push({ afterSeq: seq, line }),
+      log,
     },
   }).finally(() => consoleMethods.forEach((name, i) => (console[name] = saved[i]!)));
-  const side = options.json || options.sysmon ? (line: string) => io.stderr.write(`${line}\n`) : out;
-  if (options.json) {
-    for (const n of result.notifications) out(JSON.stringify(notificationJson(n)));
-    for (const { line } of logs) side(line);
-  } else if (!options.sysmon) {
+  kernel = result.kernel;
+  head();
+  flush(true);
+  for (const { line } of logs.splice(0)) side(`  ${line}`);
+  if (table) {
     const k = result.kernel;
-    out(`psnotify: ${scenario.name ?? fileName ?? 'scenario'} — build ${k.profile.build} (${k.profile.name}), ${k.machine}, seed ${k.seed}`);
-    const legend = new RoutineLegend();
-    const names = new ImageNamer();
-    for (const row of k.notifyRoutines) legend.letterOf(row.driver ?? 'harness');
-    for (const n of result.notifications) for (const r of n.routines) legend.letterOf(r.owner?.fileName ?? 'harness');
-    out('routines (in slot order):');
-    for (const line of legend.lines()) out(line);
-    out(TABLE_HEADER);
-    let next = 0;
-    for (const n of result.notifications) {
-      out(tableRow(n, options.wide === true, legend, names));
-      while (next < logs.length && logs[next]!.afterSeq <= n.seq) out(`  ${logs[next++]!.line}`);
-    }
-    while (next < logs.length) out(`  ${logs[next++]!.line}`);
     out(`${result.notifications.length} notifications; ${k.processes.length - 1} processes, ${k.loadedDrivers.length} drivers loaded`);
-  } else for (const { line } of logs) side(line);
+  }
   if (!result.kernel.imageNotifyEnabled) side('(no routine was ever registered, so the kernel dispatched nothing: add drivers, e.g. `drivers: [sysmon]`)');
   if (result.finish.length) {
     side('');
@@ -114,7 +158,12 @@ async function execute(scenario: Scenario, baseDirectory: string, options: Outpu
 }
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
-export async function main(argv: string[], rawIo: Io): Promise<number> {
+export interface MainOptions {
+  /** Told when driver code runs (the worker's side of the watchdog, src/cli/supervise.ts). */
+  watch?: DriverWatch;
+}
+
+export async function main(argv: string[], rawIo: Io, mainOptions: MainOptions = {}): Promise<number> {
   // Nothing from a file or a driver reaches a terminal raw (src/cli/terminal.ts).
   const io: Io = { stdout: safeStream(rawIo.stdout), stderr: safeStream(rawIo.stderr) };
   let code = EXIT_OK;
@@ -128,15 +177,16 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
     command
       .option('--json', 'one JSON object per notification (docs/output.md)')
       .option('--sysmon', 'Sysmon event 1/6/7 records as JSON lines (an output mode: the machine is the same without it)')
-      .option('--wide', 'full NT image names in the table');
+      .option('--wide', 'full NT image names in the table')
+      .option('--timeout <seconds>', `stop driver code that runs longer without returning (exit 4; default ${DEFAULT_TIMEOUT_SECONDS}, 0: never)`, parseTimeout);
   withOutput(program.command('run').argument('<scenario>', 'a scenario file (.yaml, .yml or .json)').description('run a scenario file'))
     .action(async (file: string, options: OutputOptions) => {
       const scenario = loadScenario(file);
-      code = await execute(scenario, dirname(resolve(file)), options, io, basename(file));
+      code = await execute(scenario, dirname(resolve(file)), options, io, basename(file), mainOptions.watch);
     });
   withOutput(program.command('demo').description('run the builtin demo machine (what npm start shows)'))
     .action(async (options: OutputOptions) => {
-      code = await execute(demoScenario, process.cwd(), options, io);
+      code = await execute(demoScenario, process.cwd(), options, io, undefined, mainOptions.watch);
     });
   program
     .command('inspect')
@@ -172,6 +222,15 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
 
 class InputError extends Error {}
 
+/** --timeout: seconds, a non-negative number (0: no watchdog). */
+function parseTimeout(value: string): number {
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
+    throw new InvalidArgumentError(`--timeout: expected a number of seconds ≥ 0, got ${JSON.stringify(value)}`);
+  }
+  return seconds;
+}
+
 /** True when this file is the program node was started with (not imported). */
 function isProgram(): boolean {
   try {
@@ -179,15 +238,6 @@ function isProgram(): boolean {
   } catch {
     return false;
   }
-}
-
-/** Runs the CLI on this process's arguments and streams; a closed pipe (`| head`) ends it quietly. */
-export async function runAsProgram(): Promise<void> {
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    process.exit(process.exitCode ?? 0);
-  });
-  process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
 }
 
 if (isProgram()) await runAsProgram();

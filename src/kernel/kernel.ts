@@ -22,7 +22,7 @@ import { SystemImages } from '../mm/system-image.js';
 import { IMAGE_FILE_MACHINE_AMD64, IMAGE_FILE_MACHINE_ARM64, IMAGE_FILE_MACHINE_I386 } from '../nt/constants.js';
 import type { PointerWidth } from '../nt/image-info-codec.js';
 import { NtStatusError } from '../nt/status.js';
-import { ImageNotifier, type DispatchTracer } from '../ps/notify/dispatcher.js';
+import { ImageNotifier, type DispatchedRoutine, type DispatchTracer } from '../ps/notify/dispatcher.js';
 import type { LoadImageNotifyRoutine } from '../ps/notify/routine.js';
 import { checkCreateOptions, ProcessManager, type CreateProcessOptions } from '../ps/process/create.js';
 import type { Process } from '../ps/process/process.js';
@@ -189,6 +189,19 @@ export class Kernel {
   set dispatchTracer(tracer: DispatchTracer | null) {
     if (tracer !== null && typeof tracer !== 'function') throw new TypeError(`dispatchTracer must be a function or null, got ${typeof tracer}`);
     this.#notifier.tracer = tracer;
+  }
+
+  /**
+   * Called when a traced dispatch returns (or the machine stops inside it),
+   * with the array the tracer returned for it: a tool knows then that the
+   * routines list is complete. Only dispatches the tracer saw are reported.
+   */
+  get dispatchCompleted(): ((routines: DispatchedRoutine[]) => void) | null {
+    return this.#notifier.completed;
+  }
+  set dispatchCompleted(hook: ((routines: DispatchedRoutine[]) => void) | null) {
+    if (hook !== null && typeof hook !== 'function') throw new TypeError(`dispatchCompleted must be a function or null, got ${typeof hook}`);
+    this.#notifier.completed = hook;
   }
 
   // ---- the harness API (API.md) -------------------------------------------

@@ -22,6 +22,7 @@ import type { Notification } from './notification.js';
 
 export type { Notification } from './notification.js';
 import type { DriverRef, Scenario, Step } from './schema.js';
+import { NO_WATCH, watched, type DriverWatch } from './driver-watch.js';
 import { exampleDriverFile, loadDriverModule, loadRecorder } from './user-driver.js';
 
 /** Where drivers are installed: C:\Windows\System32\drivers\<name>. */
@@ -45,8 +46,16 @@ export interface RunOptions {
   /** Folder that relative paths in the scenario are taken from. */
   baseDirectory: string;
   output: DriverOutput;
-  /** Called for each notification as it happens (for streaming output). */
+  /** Called for each notification as its dispatch begins (its routines are still to be called). */
   onNotification?: (n: Notification) => void;
+  /** Called when a notification's dispatch has returned: its routines list is complete. */
+  onNotificationDone?: (n: Notification) => void;
+  /** Called with the machine as soon as it is built. */
+  onKernel?: (kernel: Kernel) => void;
+  /** Called once the drivers the scenario loads at boot are loaded, before the first step. */
+  onBoot?: () => void;
+  /** Told whenever driver code starts and returns (the CLI's watchdog). */
+  watch?: DriverWatch;
   /**
    * Sysmon records of every dispatch (--sysmon), from the sysmon example's
    * recorder called by the dispatch tracer: no driver is loaded for it, so the
@@ -68,6 +77,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     seed: scenario.seed ?? 1,
     verifier: scenario.verifier ?? false,
   });
+  options.onKernel?.(kernel);
   const notifications: Notification[] = [];
   const failures: string[] = [];
   const processes = new Map<string, Process>();
@@ -84,18 +94,36 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const loadsSysmon = (scenario.drivers ?? []).some((ref) => ref === 'sysmon' || (typeof ref === 'object' && 'example' in ref && ref.example === 'sysmon'));
   const sysmon = options.sysmonRecords && !loadsSysmon ? await loadRecorder(exampleDriverFile('sysmon'), kernel, options.output, { clock: sysmonClock }) : null;
 
+  const watch = options.watch ?? NO_WATCH;
+  const byRoutines = new WeakMap<DispatchedRoutine[], Notification>();
   kernel.dispatchTracer = (fullImageName, processId, info) => {
     clock += 0.25;
     sysmon?.(fullImageName, processId, info);
     const routines: DispatchedRoutine[] = [];
+    if (watch !== NO_WATCH) {
+      // Each routine is appended just before it is called: that is when driver code starts.
+      watch.enter(`the dispatch of ${fullImageName ?? '(null)'} (pid ${processId})`, false);
+      routines.push = (...blocks: DispatchedRoutine[]) => {
+        for (const block of blocks) {
+          watch.switchTo(`${block.owner?.fileName ?? 'a harness routine'}: its load-image routine for ${fullImageName ?? '(null)'} (pid ${processId})`);
+        }
+        return Array.prototype.push.apply(routines, blocks);
+      };
+    }
     const process = processId === 0 ? 'System' : (kernel.process(processId)?.image?.name ?? `pid ${processId}`);
     const notification: Notification = {
       seq: notifications.length + 1, timeMs: clock, step: stepIndex, processId, process, fullImageName,
       imageInfo: info.toJSON(), properties: info.Properties, imageBase: info.ImageBase, imageSize: info.ImageSize, routines,
     };
     notifications.push(notification);
+    byRoutines.set(routines, notification);
     options.onNotification?.(notification);
     return routines;
+  };
+  kernel.dispatchCompleted = (routines) => {
+    if (watch !== NO_WATCH) watch.leave();
+    const notification = byRoutines.get(routines);
+    if (notification !== undefined) options.onNotificationDone?.(notification);
   };
 
   const nameProcess = (process: Process, alias?: string) => {
@@ -119,7 +147,15 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const example = typeof ref === 'string' ? ref : 'example' in ref ? ref.example : null;
     const module = typeof ref === 'object' && 'module' in ref ? ref : null;
     const file = module === null ? exampleDriverFile(example!) : isAbsolute(module.module) ? module.module : resolve(options.baseDirectory, module.module);
-    const { driver, fileName } = await loadDriverModule(file, kernel, options.output, { clock: sysmonClock });
+    watch.enter(`loading driver module ${file} (its top-level code and create())`, true);
+    let loaded;
+    try {
+      loaded = await loadDriverModule(file, kernel, options.output, { clock: sysmonClock });
+    } finally {
+      watch.leave();
+    }
+    const { fileName } = loaded;
+    const driver = watchDriver(loaded.driver, fileName, watch);
     const path = module?.as ?? driverPath(fileName);
     if (!kernel.fs.exists(path)) {
       kernel.fs.writeFile(path, buildPe({
@@ -152,6 +188,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     return finish();
   }
 
+  options.onBoot?.();
   for (const [index, step] of scenario.steps.entries()) {
     stepIndex = index;
     clock = Math.floor(clock) + 10;
@@ -199,6 +236,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   function finish(): ScenarioResult {
     const lines: string[] = [];
     for (const { driver } of drivers.values()) if (driver.finish && !bugCheck) lines.push(...driver.finish());
+    kernel.dispatchTracer = null;
+    kernel.dispatchCompleted = null;
     return { kernel, notifications, failures, bugCheck: bugCheck ?? kernel.bugCheck, bugCheckExpected, finish: lines };
   }
 
@@ -253,3 +292,24 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
 }
 
 
+
+/**
+ * The driver with its entry points watched: DriverEntry, the DriverUnload it
+ * sets, and its end-of-run report each tell `watch` while they run.
+ */
+function watchDriver(driver: HostedDriver, fileName: string, watch: DriverWatch): HostedDriver {
+  if (watch === NO_WATCH) return driver;
+  const finish = driver.finish;
+  return {
+    ...driver,
+    DriverEntry(driverObject, registryPath) {
+      const status = watched(watch, `${fileName}: DriverEntry`, () => driver.DriverEntry(driverObject, registryPath));
+      const unload = driverObject.DriverUnload;
+      if (typeof unload === 'function') {
+        driverObject.DriverUnload = (object) => watched(watch, `${fileName}: DriverUnload`, () => unload(object));
+      }
+      return status;
+    },
+    ...(finish ? { finish: () => watched(watch, `${fileName}: its end-of-run report (finish)`, () => finish.call(driver)) } : {}),
+  };
+}

@@ -37,6 +37,8 @@ export interface NotifierOptions {
 export class ImageNotifier {
   readonly table: LoadImageNotifyTable;
   tracer: DispatchTracer | null = null;
+  /** Called when a traced dispatch has called its last routine (or stopped), with the tracer's array. */
+  completed: ((routines: DispatchedRoutine[]) => void) | null = null;
   readonly #profile: BuildProfile;
   readonly #pointerWidth: PointerWidth;
   readonly #context: KernelContext;
@@ -150,6 +152,7 @@ export class ImageNotifier {
     } finally {
       enterFrame(previous);
       this.#depth--;
+      if (called !== undefined) this.completed?.(called);
     }
   }
 }
