@@ -11,6 +11,7 @@ import { runScenario, type Notification } from '../scenario/run.js';
 import type { Scenario } from '../scenario/schema.js';
 import { demoScenario } from './demo.js';
 import { safeStream } from './terminal.js';
+import { detectCommand, type DetectOptions } from './detect.js';
 import { DEFAULT_TIMEOUT_SECONDS, runAsProgram } from './supervise.js';
 import type { DriverWatch } from '../scenario/driver-watch.js';
 import type { Kernel } from '../index.js';
@@ -187,6 +188,15 @@ export async function main(argv: string[], rawIo: Io, mainOptions: MainOptions =
   withOutput(program.command('demo').description('run the builtin demo machine (what npm start shows)'))
     .action(async (options: OutputOptions) => {
       code = await execute(demoScenario, process.cwd(), options, io, undefined, mainOptions.watch);
+    });
+  program
+    .command('detect')
+    .argument('<file...>', 'recordings: JSON lines, concatenated JSON, .gz, .zip, .evtx, or - for standard input')
+    .requiredOption('--rules <path...>', 'Sigma rules: .yml files or folders of them')
+    .option('--stats <file>', 'write the accounting as JSON')
+    .description('evaluate Sigma rules on recorded events (one JSON line per match)')
+    .action(async (files: string[], options: DetectOptions) => {
+      code = await detectCommand(files, options, io);
     });
   program
     .command('inspect')

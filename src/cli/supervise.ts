@@ -36,11 +36,11 @@ export function supervise(argv: string[], streams: Streams): Promise<number> {
   const origin = Date.now();
   const timeoutMs = timeoutOf(argv) * 1000;
   const texts = new Map<number, string>();
-  const worker = new Worker(new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url), {
-    workerData: { argv, slot, origin },
-    stdout: false,
-    stderr: false,
-  });
+  const options = { workerData: { argv, slot, origin }, stdout: false, stderr: false };
+  // Built, the worker is a .js module; run from source, it needs the TypeScript loader in its thread too.
+  const worker = import.meta.url.endsWith('.ts')
+    ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); });`, { ...options, eval: true })
+    : new Worker(new URL('./worker.js', import.meta.url), options);
   return new Promise<number>((resolve) => {
     let settled = false;
     let exitCalled: number | null = null;
