@@ -48,3 +48,28 @@ test('detect: a bad rule is listed and skipped; no loadable rule is bad input', 
   assert.equal(none.code, 2);
   assert.match(none.stderr, /no rule could be loaded/);
 });
+
+test('run --rules: the side-loading example fires SigmaHQ\'s rule, marked under its row; expect { rule } makes it a test', async (t) => {
+  const rule = join(shared, 'sigma', 'rules', 'windows', 'image_load', 'image_load_side_load_from_non_system_location.yml');
+  if (!existsSync(rule)) return t.skip(`shared data not found (${shared})`);
+  const example = join(root, 'docs', 'examples', 'sideload.yaml');
+  const table = await cli('run', example, '--rules', rule);
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /version\.dll +usr 1\/0 +a\n {2}! sigma high: Potential System DLL Sideloading From Non System Locations \(4fc0deee-0057-4998-ab31-d24e46e0aba4\)/);
+  assert.match(table.stdout, /1 matches\n +1 {2}high {2}Potential System DLL Sideloading .*, by Nasreddine Bencherchali/);
+  const json = await cli('run', example, '--rules', rule, '--json');
+  const objects = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; rule?: { id: string }; fullImageName?: string });
+  const match = objects.find((o) => o.rule !== undefined)!;
+  assert.equal(match.rule!.id, '4fc0deee-0057-4998-ab31-d24e46e0aba4');
+  assert.match(objects.find((o) => o.fullImageName !== undefined && o.seq === match.seq)!.fullImageName!, /\\Users\\Public\\App\\version\.dll$/);
+  // As a detection test: the scenario names its rules and expects the match.
+  const dir = scratch(t);
+  const text = (await import('node:fs')).readFileSync(example, 'utf8');
+  writeFileSync(join(dir, 'test.yaml'), `${text.replace('drivers: [sysmon]', `drivers: [sysmon]\nrules: [${JSON.stringify(rule)}]`)}  - expect: { rule: 4fc0deee-0057-4998-ab31-d24e46e0aba4, count: 1 }\n  - expect: { rule: Potential System DLL Sideloading From Non System Locations }\n`);
+  const asTest = await cli('run', join(dir, 'test.yaml'));
+  assert.equal(asTest.code, 0, asTest.stderr);
+  writeFileSync(join(dir, 'wrong.yaml'), `${text.replace('drivers: [sysmon]', `drivers: [sysmon]\nrules: [${JSON.stringify(rule)}]`)}  - expect: { rule: 4fc0deee-0057-4998-ab31-d24e46e0aba4, count: 2 }\n`);
+  const wrong = await cli('run', join(dir, 'wrong.yaml'));
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stderr, /expected rule "4fc0deee-0057-4998-ab31-d24e46e0aba4" to match 2 time\(s\), it matched 1/);
+});

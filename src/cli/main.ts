@@ -11,7 +11,8 @@ import { runScenario, type Notification } from '../scenario/run.js';
 import type { Scenario } from '../scenario/schema.js';
 import { demoScenario } from './demo.js';
 import { safeStream } from './terminal.js';
-import { detectCommand, type DetectOptions } from './detect.js';
+import { detectCommand, loadRuleSet, type DetectOptions } from './detect.js';
+import type { RuleMatch } from '../scenario/expect.js';
 import { DEFAULT_TIMEOUT_SECONDS, runAsProgram } from './supervise.js';
 import type { DriverWatch } from '../scenario/driver-watch.js';
 import type { Kernel } from '../index.js';
@@ -35,6 +36,7 @@ interface OutputOptions {
   json?: boolean;
   sysmon?: boolean;
   wide?: boolean;
+  rules?: string[];
 }
 
 function packageVersion(): string {
@@ -55,6 +57,11 @@ async function execute(scenario: Scenario, baseDirectory: string, options: Outpu
   }
   const out = (line: string) => io.stdout.write(`${line}\n`);
   const table = !options.json && !options.sysmon;
+  // Rules: the scenario's own (relative to it) and --rules; none loadable is bad input.
+  const rulePaths = [...(scenario.rules ?? []).map((p) => resolve(baseDirectory, p)), ...(options.rules ?? [])];
+  const loadedRules = rulePaths.length > 0 ? loadRuleSet(rulePaths, io.stderr) : null;
+  if (rulePaths.length > 0 && loadedRules === null) return EXIT_BAD_INPUT;
+  const matchesOf = new Map<number, RuleMatch[]>();
   // What drivers print goes where their messages go: in place in the table, to
   // standard error with --json/--sysmon (standard output stays parseable).
   const side = table ? out : (line: string) => io.stderr.write(`${line}\n`);
@@ -80,13 +87,26 @@ async function execute(scenario: Scenario, baseDirectory: string, options: Outpu
     for (const line of legend.lines()) out(line);
     out(TABLE_HEADER);
   };
+  const printMatches = (n: Notification) => {
+    const found = matchesOf.get(n.seq);
+    if (found === undefined) return;
+    matchesOf.delete(n.seq);
+    for (const m of found) {
+      if (options.json) out(JSON.stringify({ rule: { id: m.rule.id ?? null, title: m.rule.title, level: m.rule.level ?? null }, seq: m.seq, event: m.event }));
+      else if (table) out(`  ! sigma ${m.rule.level ?? '-'}: ${m.rule.title} (${m.rule.id ?? 'no id'})`);
+    }
+  };
   const print = (n: Notification) => {
-    if (!table) return out(JSON.stringify(notificationJson(n)));
+    if (!table) {
+      out(JSON.stringify(notificationJson(n)));
+      return printMatches(n);
+    }
     for (const r of n.routines) {
       const driver = r.owner?.fileName ?? 'harness';
       if (!legend.has(driver)) out(`  ${legend.letterOf(driver)} = ${driver}`);
     }
     out(tableRow(n, options.wide === true, legend, names));
+    printMatches(n);
   };
   const flush = (all: boolean) => {
     if (!headed) return;
@@ -109,6 +129,12 @@ async function execute(scenario: Scenario, baseDirectory: string, options: Outpu
     baseDirectory,
     sysmonRecords: options.sysmon === true,
     ...(watch ? { watch } : {}),
+    ...(loadedRules ? { rules: loadedRules.set } : {}),
+    onMatch: (m: RuleMatch) => {
+      const list = matchesOf.get(m.seq);
+      if (list) list.push(m);
+      else matchesOf.set(m.seq, [m]);
+    },
     onKernel: (k) => void (kernel = k),
     onNotification: (n: Notification) => {
       seq = n.seq;
@@ -136,6 +162,16 @@ async function execute(scenario: Scenario, baseDirectory: string, options: Outpu
   if (table) {
     const k = result.kernel;
     out(`${result.notifications.length} notifications; ${k.processes.length - 1} processes, ${k.loadedDrivers.length} drivers loaded`);
+  }
+  if (loadedRules !== null) {
+    // One line per rule that fired, most matches first, crediting its authors (Detection Rule License).
+    const counts = new Map<string, number>();
+    for (const { rule } of result.matches) {
+      const label = `${rule.level ?? '-'}  ${rule.title} (${rule.id ?? 'no id'})${rule.author ? `, by ${rule.author}` : ''}`;
+      counts.set(label, (counts.get(label) ?? 0) + 1);
+    }
+    side(`sigma: ${loadedRules.rules.length} rules, ${result.matches.length} matches`);
+    for (const [rule, n] of [...counts].sort((a, b) => b[1] - a[1])) side(`  ${String(n).padStart(6)}  ${rule}`);
   }
   if (!result.kernel.imageNotifyEnabled) side('(no routine was ever registered, so the kernel dispatched nothing: add drivers, e.g. `drivers: [sysmon]`)');
   if (result.finish.length) {
@@ -179,6 +215,7 @@ export async function main(argv: string[], rawIo: Io, mainOptions: MainOptions =
       .option('--json', 'one JSON object per notification (docs/output.md)')
       .option('--sysmon', 'Sysmon event 1/6/7 records as JSON lines (an output mode: the machine is the same without it)')
       .option('--wide', 'full NT image names in the table')
+      .option('--rules <path...>', 'Sigma rules (.yml files or folders) evaluated on the run\'s Sysmon records')
       .option('--timeout <seconds>', `stop driver code that runs longer without returning (exit 4; default ${DEFAULT_TIMEOUT_SECONDS}, 0: never)`, parseTimeout);
   withOutput(program.command('run').argument('<scenario>', 'a scenario file (.yaml, .yml or .json)').description('run a scenario file'))
     .action(async (file: string, options: OutputOptions) => {

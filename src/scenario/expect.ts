@@ -13,6 +13,16 @@ export interface ExpectContext {
   lastStatus: number | null;
   findProcess(name: string): Process;
   processes: ReadonlyMap<string, Process>;
+  /** The Sigma matches of the run so far. */
+  matches: readonly RuleMatch[];
+}
+
+/** A Sigma rule that matched a Sysmon record of the run, and the notification that caused it. */
+export interface RuleMatch {
+  rule: { id: string | undefined; title: string; level: string | undefined; author: string | undefined };
+  /** seq of the notification whose dispatch produced the record. */
+  seq: number;
+  event: Record<string, unknown>;
 }
 
 /** The last component of an NT or DOS path: what the table and `expect` call an image. */
@@ -38,6 +48,15 @@ export function checkExpectation(e: Expectation, c: ExpectContext): string | nul
   if (e.image !== undefined) {
     const image = e.image.toLowerCase();
     selected = selected.filter((n) => shortName(n.fullImageName).toLowerCase() === image);
+  }
+  if (e.rule !== undefined) {
+    // A detection test: how many times the rule (by id or title) matched so far.
+    const wanted = e.rule.toLowerCase();
+    const seen = c.matches.filter((m) => m.rule.id?.toLowerCase() === wanted || m.rule.title.toLowerCase() === wanted).length;
+    if (e.count !== undefined ? seen !== e.count : seen === 0) {
+      return `expected rule ${JSON.stringify(e.rule)} to match ${e.count !== undefined ? `${e.count} time(s)` : 'at least once'}, it matched ${seen} time(s)`;
+    }
+    return null;
   }
   const about = [e.image && `image ${e.image}`, e.process && `process ${e.process}`].filter(Boolean).join(' in ') || 'all images';
   if (e.count !== undefined && selected.length !== e.count) {

@@ -16,7 +16,8 @@ import {
   MAX_IMAGE_FILE_BYTES,
   readFileBounded,
 } from '../index.js';
-import { checkExpectation } from './expect.js';
+import type { RuleSet } from '../detect/index.js';
+import { checkExpectation, type RuleMatch } from './expect.js';
 import { peBuildSpec } from './semantics.js';
 import type { Notification } from './notification.js';
 
@@ -40,6 +41,8 @@ export interface ScenarioResult {
   bugCheckExpected: boolean;
   /** End-of-run reports of the drivers (inventory lists, policy findings). */
   finish: string[];
+  /** Sigma matches on the run's Sysmon records, in order. */
+  matches: RuleMatch[];
 }
 
 export interface RunOptions {
@@ -56,6 +59,14 @@ export interface RunOptions {
   onBoot?: () => void;
   /** Told whenever driver code starts and returns (the CLI's watchdog). */
   watch?: DriverWatch;
+  /**
+   * Sigma rules evaluated on every Sysmon record of the run (the scenario's
+   * own `rules:` are added by the caller); Sysmon records are then made even
+   * without --sysmon, by the output-only recorder.
+   */
+  rules?: RuleSet;
+  /** Called for each rule match, with the notification that caused it. */
+  onMatch?: (match: RuleMatch) => void;
   /**
    * Sysmon records of every dispatch (--sysmon), from the sysmon example's
    * recorder called by the dispatch tracer: no driver is loaded for it, so the
@@ -92,7 +103,22 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const sysmonClock = () => new Date(BOOT_TIME + clock);
 
   const loadsSysmon = (scenario.drivers ?? []).some((ref) => ref === 'sysmon' || (typeof ref === 'object' && 'example' in ref && ref.example === 'sysmon'));
-  const sysmon = options.sysmonRecords && !loadsSysmon ? await loadRecorder(exampleDriverFile('sysmon'), kernel, options.output, { clock: sysmonClock }) : null;
+  // Every Sysmon record the run makes passes the rules, whichever driver made it.
+  const matches: RuleMatch[] = [];
+  const rules = options.rules ?? null;
+  const output: DriverOutput = rules === null ? options.output : {
+    log: (line) => options.output.log(line),
+    event: (record) => {
+      options.output.event(record);
+      for (const rule of rules.match(record)) {
+        const match: RuleMatch = { rule: { id: rule.id, title: rule.title, level: rule.level, author: rule.author }, seq: notifications.length, event: record };
+        matches.push(match);
+        options.onMatch?.(match);
+      }
+    },
+  };
+  const wantRecords = options.sysmonRecords === true || rules !== null;
+  const sysmon = wantRecords && !loadsSysmon ? await loadRecorder(exampleDriverFile('sysmon'), kernel, output, { clock: sysmonClock }) : null;
 
   const watch = options.watch ?? NO_WATCH;
   const byRoutines = new WeakMap<DispatchedRoutine[], Notification>();
@@ -150,7 +176,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     watch.enter(`loading driver module ${file} (its top-level code and create())`, true);
     let loaded;
     try {
-      loaded = await loadDriverModule(file, kernel, options.output, { clock: sysmonClock });
+      loaded = await loadDriverModule(file, kernel, output, { clock: sysmonClock });
     } finally {
       watch.leave();
     }
@@ -197,7 +223,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const nextExpectsStatus = next?.kind === 'expect' && next.args.status !== undefined;
     const nextExpectsBugCheck = next?.kind === 'expect' && next.args.bugCheck !== undefined;
     if (step.kind === 'expect') {
-      const failure = checkExpectation(step.args, { kernel, notifications, lastStatus, findProcess, processes });
+      const failure = checkExpectation(step.args, { kernel, notifications, lastStatus, findProcess, processes, matches });
       if (failure) failures.push(`${where}: ${failure}`);
       if (step.args.bugCheck !== undefined && bugCheck) bugCheckExpected = failure === null;
       continue;
@@ -238,7 +264,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     for (const { driver } of drivers.values()) if (driver.finish && !bugCheck) lines.push(...driver.finish());
     kernel.dispatchTracer = null;
     kernel.dispatchCompleted = null;
-    return { kernel, notifications, failures, bugCheck: bugCheck ?? kernel.bugCheck, bugCheckExpected, finish: lines };
+    return { kernel, notifications, failures, bugCheck: bugCheck ?? kernel.bugCheck, bugCheckExpected, finish: lines, matches };
   }
 
   async function runStep(step: Step, where: string): Promise<number | null> {

@@ -82,10 +82,12 @@ export const stepSchemas = {
       order: z.array(z.string().min(1)).min(1).optional(),
       fields: z.strictObject(imageFields).optional(),
       bugCheck: z.number().int().nonnegative().max(0xffffffff, 'expected a 32-bit bug-check code').optional(),
+      /** A Sigma rule (id or title) of the run's rules: with `count`, how many times it matched so far (default: at least once). */
+      rule: z.string().min(1).optional(),
       status: status.optional(),
     })
-    .refine((e) => e.count !== undefined || e.order !== undefined || e.fields !== undefined || e.bugCheck !== undefined || e.status !== undefined, {
-      message: 'expect needs at least one of count, order, fields, bugCheck, status',
+    .refine((e) => e.count !== undefined || e.order !== undefined || e.fields !== undefined || e.bugCheck !== undefined || e.status !== undefined || e.rule !== undefined, {
+      message: 'expect needs at least one of count, order, fields, bugCheck, status, rule',
     }),
 } as const;
 
@@ -101,6 +103,8 @@ export const scenarioHeaderSchema = z.strictObject({
   seed: z.number().int().optional(),
   verifier: z.boolean().optional(),
   drivers: z.array(driverRefSchema).optional(),
+  /** Sigma rules (files or folders of .yml, relative to the scenario) evaluated on the run's Sysmon records. */
+  rules: z.array(path).optional(),
   steps: z.array(z.unknown()),
 });
 
