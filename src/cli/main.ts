@@ -13,6 +13,7 @@ import { demoScenario } from './demo.js';
 import { safeStream } from './terminal.js';
 import { detectCommand, loadRuleSet, type DetectOptions } from './detect.js';
 import type { RuleMatch } from '../scenario/expect.js';
+import { runTimeline, writeReports } from './timeline.js';
 import { DEFAULT_TIMEOUT_SECONDS, runAsProgram } from './supervise.js';
 import type { DriverWatch } from '../scenario/driver-watch.js';
 import type { Kernel } from '../index.js';
@@ -37,6 +38,8 @@ interface OutputOptions {
   sysmon?: boolean;
   wide?: boolean;
   rules?: string[];
+  html?: string;
+  trace?: string;
 }
 
 function packageVersion(): string {
@@ -117,7 +120,9 @@ async function execute(scenario: Scenario, baseDirectory: string, options: Outpu
       while (logs.length > 0 && logs[0]!.afterSeq <= n.seq) side(`  ${logs.shift()!.line}`);
     }
   };
+  const allLogs: { afterSeq: number; line: string }[] = [];
   const log = (line: string) => {
+    allLogs.push({ afterSeq: seq, line });
     if (!table) side(line);
     else if (pending.length === 0 && headed) side(`  ${line}`);
     else logs.push({ afterSeq: seq, line });
@@ -158,6 +163,9 @@ async function execute(scenario: Scenario, baseDirectory: string, options: Outpu
   kernel = result.kernel;
   head();
   flush(true);
+  if (options.html !== undefined || options.trace !== undefined) {
+    writeReports(runTimeline(result, { title: scenario.name ?? fileName ?? 'scenario', logs: allLogs }), { html: options.html, trace: options.trace });
+  }
   for (const { line } of logs.splice(0)) side(`  ${line}`);
   if (table) {
     const k = result.kernel;
@@ -216,6 +224,8 @@ export async function main(argv: string[], rawIo: Io, mainOptions: MainOptions =
       .option('--sysmon', 'Sysmon event 1/6/7 records as JSON lines (an output mode: the machine is the same without it)')
       .option('--wide', 'full NT image names in the table')
       .option('--rules <path...>', 'Sigma rules (.yml files or folders) evaluated on the run\'s Sysmon records')
+      .option('--html <file>', 'write the run as a self-contained HTML timeline (docs/report.md)')
+      .option('--trace <file>', 'write the run as Chrome Trace Event JSON, for Perfetto (docs/report.md)')
       .option('--timeout <seconds>', `stop driver code that runs longer without returning (exit 4; default ${DEFAULT_TIMEOUT_SECONDS}, 0: never)`, parseTimeout);
   withOutput(program.command('run').argument('<scenario>', 'a scenario file (.yaml, .yml or .json)').description('run a scenario file'))
     .action(async (file: string, options: OutputOptions) => {

@@ -13,22 +13,10 @@ import {
   SYSTEM_MODE_IMAGE,
 } from '../index.js';
 
-/** SE_SIGNING_LEVEL_* by value (SEMANTICS.md §1); values with two names show both. */
-const signingLevels = [
-  'UNCHECKED', 'UNSIGNED', 'ENTERPRISE', 'CUSTOM_1/DEVELOPER', 'AUTHENTICODE', 'CUSTOM_2', 'STORE', 'CUSTOM_3/ANTIMALWARE',
-  'MICROSOFT', 'CUSTOM_4', 'CUSTOM_5', 'DYNAMIC_CODEGEN', 'WINDOWS', 'CUSTOM_7', 'WINDOWS_TCB', 'CUSTOM_6',
-];
+// The names of signing levels and signature types are the report's (one table for both).
+import { signatureTypeName, signingLevelName } from '../report/properties.js';
 
-/** SE_IMAGE_SIGNATURE_TYPE by value. */
-const signatureTypes = ['None', 'Embedded', 'Cache', 'CatalogCached', 'CatalogNotCached', 'CatalogHint', 'PackageCatalog', 'PplMitigated'];
-
-export function signingLevelName(level: number): string {
-  return `SE_SIGNING_LEVEL_${signingLevels[level & 0xf]}`;
-}
-
-export function signatureTypeName(type: number): string {
-  return `SeImageSignature${signatureTypes[type & 0x7]}`;
-}
+export { signatureTypeName, signingLevelName };
 
 /** `usr C/3`, `sys 4/1`, `usr 1/0 mismatch partial`: user or system image, signing level (hex) / signature type, then the rare bits. */
 export function propertyBits(properties: number): string {

@@ -12,6 +12,7 @@ import {
   type DispatchedRoutine,
   type DriverOutput,
   type HostedDriver,
+  imageInfoEx,
   type Process,
   MAX_IMAGE_FILE_BYTES,
   readFileBounded,
@@ -19,7 +20,7 @@ import {
 import type { RuleSet } from '../detect/index.js';
 import { checkExpectation, type RuleMatch } from './expect.js';
 import { peBuildSpec } from './semantics.js';
-import type { Notification } from './notification.js';
+import type { DriverEvent, Notification, ProcessLifetime } from './notification.js';
 
 export type { Notification } from './notification.js';
 import type { DriverRef, Scenario, Step } from './schema.js';
@@ -43,6 +44,11 @@ export interface ScenarioResult {
   finish: string[];
   /** Sigma matches on the run's Sysmon records, in order. */
   matches: RuleMatch[];
+  /** Every process the scenario created, with when it started and ended. */
+  processes: ProcessLifetime[];
+  drivers: DriverEvent[];
+  /** Simulated time of the bug check, if one stopped the machine. */
+  bugCheckMs: number | null;
 }
 
 export interface RunOptions {
@@ -122,6 +128,25 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
 
   const watch = options.watch ?? NO_WATCH;
   const byRoutines = new WeakMap<DispatchedRoutine[], Notification>();
+  /** Dispatches in progress, outermost first: a dispatch that starts inside another's routine is nested in it. */
+  const inFlight: Notification[] = [];
+  const startReports = new Map<number, number>();
+  const lifetimes = new Map<number, ProcessLifetime>();
+  const driverEvents: DriverEvent[] = [];
+  let bugCheckMs: number | null = null;
+  /** Process-start reports (§5B): the EXE and ntdll(s), first, without signature bits. */
+  const sourceOf = (name: string | null, pid: number, properties: number): Notification['source'] => {
+    if (pid === 0) return 'driver';
+    const reported = startReports.get(pid) ?? 0;
+    const process = kernel.process(pid);
+    const base = name?.slice(name.lastIndexOf('\\') + 1).toLowerCase();
+    const isStartImage = base === 'ntdll.dll' || base === process?.image?.name.toLowerCase();
+    if (reported < (process?.wow64 ? 3 : 2) && isStartImage && (properties & 0xff800) === 0) {
+      startReports.set(pid, reported + 1);
+      return 'process-start';
+    }
+    return 'image-view';
+  };
   kernel.dispatchTracer = (fullImageName, processId, info) => {
     clock += 0.25;
     sysmon?.(fullImageName, processId, info);
@@ -137,10 +162,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       };
     }
     const process = processId === 0 ? 'System' : (kernel.process(processId)?.image?.name ?? `pid ${processId}`);
+    const outer = inFlight[inFlight.length - 1];
+    const fileObject = imageInfoEx(info)?.FileObject ?? null;
     const notification: Notification = {
       seq: notifications.length + 1, timeMs: clock, step: stepIndex, processId, process, fullImageName,
       imageInfo: info.toJSON(), properties: info.Properties, imageBase: info.ImageBase, imageSize: info.ImageSize, routines,
+      source: sourceOf(fullImageName, processId, info.Properties),
+      fileObject: fileObject === null ? null : { FileName: fileObject.FileName, address: fileObject.address },
+      parentSeq: outer?.seq ?? null,
+      parentDriver: outer === undefined ? null : (outer.routines.at(-1)?.owner?.fileName ?? 'harness'),
     };
+    inFlight.push(notification);
     notifications.push(notification);
     byRoutines.set(routines, notification);
     options.onNotification?.(notification);
@@ -149,7 +181,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   kernel.dispatchCompleted = (routines) => {
     if (watch !== NO_WATCH) watch.leave();
     const notification = byRoutines.get(routines);
-    if (notification !== undefined) options.onNotificationDone?.(notification);
+    if (notification === undefined) return;
+    inFlight.splice(inFlight.lastIndexOf(notification), 1);
+    options.onNotificationDone?.(notification);
   };
 
   const nameProcess = (process: Process, alias?: string) => {
@@ -191,7 +225,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       }));
     }
     drivers.set(module?.module ?? example!, { path, driver });
-    return kernel.loadDriver(path, driver);
+    return recordDriver('load', path, () => kernel.loadDriver(path, driver));
   };
   const checkStatus = (what: string, status: number, nextIsStatusExpect: boolean) => {
     lastStatus = status;
@@ -259,19 +293,32 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   }
   return finish();
 
+  function recordDriver(kind: DriverEvent['kind'], path: string, body: () => number): number {
+    const timeMs = clock;
+    const status = body();
+    driverEvents.push({ timeMs, kind, name: path.slice(path.lastIndexOf('\\') + 1), status });
+    return status;
+  }
+
   function finish(): ScenarioResult {
     const lines: string[] = [];
     for (const { driver } of drivers.values()) if (driver.finish && !bugCheck) lines.push(...driver.finish());
     kernel.dispatchTracer = null;
     kernel.dispatchCompleted = null;
-    return { kernel, notifications, failures, bugCheck: bugCheck ?? kernel.bugCheck, bugCheckExpected, finish: lines, matches };
+    if ((bugCheck ?? kernel.bugCheck) !== null) bugCheckMs ??= clock;
+    return {
+      kernel, notifications, failures, bugCheck: bugCheck ?? kernel.bugCheck, bugCheckExpected, finish: lines, matches,
+      processes: [...lifetimes.values()], drivers: driverEvents, bugCheckMs,
+    };
   }
 
   async function runStep(step: Step, where: string): Promise<number | null> {
     switch (step.kind) {
       case 'createProcess': {
         const { path, suspended, as, parent } = step.args;
+        const startMs = clock;
         const process = kernel.createProcess(path, { ...(suspended !== undefined ? { suspended } : {}), ...(parent ? { parentPid: findProcess(parent).pid } : {}) });
+        lifetimes.set(process.pid, { pid: process.pid, name: process.image?.name ?? `pid ${process.pid}`, path: process.image?.dosPath ?? null, wow64: process.wow64, machine: process.machine, startMs, endMs: null });
         nameProcess(process, as);
         return null;
       }
@@ -291,16 +338,23 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         if (!view) throw new Error(`${step.args.path} is not mapped in ${step.args.process}`);
         return target.unmapView(view.base);
       }
-      case 'terminate':
-        findProcess(step.args.process).terminate();
+      case 'terminate': {
+        const process = findProcess(step.args.process);
+        process.terminate();
+        const life = lifetimes.get(process.pid);
+        if (life !== undefined) life.endMs = clock;
         return null;
-      case 'loadDriver':
-        return 'path' in step.args ? kernel.loadDriver(step.args.path) : loadDriverRef(step.args.driver);
+      }
+      case 'loadDriver': {
+        const args = step.args;
+        return 'path' in args ? recordDriver('load', args.path, () => kernel.loadDriver(args.path)) : loadDriverRef(args.driver);
+      }
       case 'unloadDriver': {
-        if ('path' in step.args) return kernel.unloadDriver(step.args.path);
-        const loaded = drivers.get(step.args.driver);
-        if (!loaded) throw new Error(`driver ${step.args.driver} was not loaded by this scenario`);
-        return kernel.unloadDriver(loaded.path);
+        const args = step.args;
+        if ('path' in args) return recordDriver('unload', args.path, () => kernel.unloadDriver(args.path));
+        const loaded = drivers.get(args.driver);
+        if (!loaded) throw new Error(`driver ${args.driver} was not loaded by this scenario`);
+        return recordDriver('unload', loaded.path, () => kernel.unloadDriver(loaded.path));
       }
       case 'writeFile': {
         const args = step.args;
