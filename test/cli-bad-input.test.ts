@@ -43,7 +43,7 @@ test('YAML and JSON syntax errors give line and column', async (t) => {
 test('schema errors: every one at once, each with its path', async (t) => {
   const dir = scratch(t);
   writeFileSync(join(dir, 'schema.yaml'), [
-    'build: 10240',
+    'build: 7000',
     'colour: blue',
     'steps:',
     "  - mapImage: { process: p, path: 'C:\\x.dll', viewSize: -4 }",

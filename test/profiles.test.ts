@@ -255,3 +255,25 @@ for (const build of BUILDS) {
     assert.ok(NT_SUCCESS(status));
   });
 }
+
+test('any build from 7601 on selects the profile that covers it, under its own number and release name', () => {
+  const cases: [number, number, string, Partial<Record<'hasSetEx' | 'partialMapBit' | 'signatureBits', boolean>> & { mismatchRule?: string; driverNames?: string }][] = [
+    [7601, 8, 'Windows 7 SP1', { hasSetEx: false }],
+    [9200, 64, 'Windows 8', { hasSetEx: false, partialMapBit: false, driverNames: 'registry-image-path' }],
+    [14393, 64, 'Windows 10 1607 / Server 2016', { hasSetEx: false, partialMapBit: true, driverNames: 'nt-path', mismatchRule: 'none' }],
+    [17763, 64, 'Windows 10 1809 / Server 2019', { hasSetEx: true, mismatchRule: 'os-native' }],
+    [18362, 64, 'Windows 10 1903', { hasSetEx: true, mismatchRule: 'os-native' }],
+    [19041, 64, 'Windows 10 2004', { mismatchRule: 'process' }],
+    [20348, 64, 'Windows Server 2022', { mismatchRule: 'process' }],
+    [26100, 64, 'Windows 11 24H2 / Server 2025', { mismatchRule: 'process' }],
+  ];
+  for (const [build, slots, name, fields] of cases) {
+    const kernel = new Kernel({ build, system: 'none' });
+    assert.equal(kernel.profile.build, build);
+    assert.equal(kernel.profile.name, name);
+    assert.equal(kernel.profile.slots, slots);
+    for (const [field, value] of Object.entries(fields)) assert.equal((kernel.profile as unknown as Record<string, unknown>)[field], value, `${build} ${field}`);
+  }
+  assert.throws(() => new Kernel({ build: 7600 }), /older than the oldest/);
+  assert.throws(() => new Kernel({ build: 19041.5 }), TypeError);
+});

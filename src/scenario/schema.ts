@@ -98,7 +98,7 @@ export const scenarioHeaderSchema = z.strictObject({
   name: z.string().optional(),
   description: z.string().optional(),
   machine: z.enum(['amd64', 'arm64', 'x86']).optional(),
-  build: z.union([z.literal(7601), z.literal(9600), z.literal(16299), z.literal(22631)]).optional(),
+  build: z.number().int().min(7601, 'expected a Windows build number from 7601 on').optional(),
   system: z.union([z.enum(['builtin', 'none']), z.strictObject({ root: path })]).optional(),
   seed: z.number().int().optional(),
   verifier: z.boolean().optional(),
