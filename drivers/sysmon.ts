@@ -12,6 +12,7 @@ import {
   PsRemoveLoadImageNotifyRoutine,
   type Kernel,
   type LoadImageNotifyRoutine,
+  type Process,
 } from 'psnotify';
 import type { DriverOutput, ExampleDriver } from './example-driver.js';
 import { registerImageNotify } from './register.js';
@@ -24,6 +25,11 @@ export interface SysmonOptions {
   /** The UTC clock stamped on records; default the real time. */
   clock?: () => Date;
   hostname?: string;
+  /**
+   * The image name to print for a process (`Image`, `ParentImage`); default the process's EXE as
+   * the volume spells it. Replay passes the recording's own spelling of each process's Image.
+   */
+  imageOf?: (processId: number) => string | undefined;
 }
 
 const hex4 = (n: number) => (n & 0xffff).toString(16).padStart(4, '0');
@@ -66,13 +72,17 @@ function logonOf(user: string, host: string): Record<string, string> {
 export function recorder(kernel: Kernel, output: DriverOutput, options: SysmonOptions = {}): LoadImageNotifyRoutine {
   const clock = options.clock ?? (() => new Date());
   const hostname = options.hostname ?? 'PSNOTIFY';
-  const guids = new Map<number, string>();
-  const commandLines = new Map<number, string>();
-  const guidOf = (pid: number, now: Date) => {
-    let guid = guids.get(pid);
-    if (guid === undefined) guids.set(pid, (guid = processGuid(kernel, hostname, pid, now)));
+  const imageOf = options.imageOf;
+  // Per process object, not per id: ids are reused, and a reused id is another process.
+  const guids = new WeakMap<Process, string>();
+  const announced = new WeakSet<Process>();
+  const guidOf = (pid: number, process: Process | undefined, now: Date) => {
+    if (process === undefined) return processGuid(kernel, hostname, pid, now);
+    let guid = guids.get(process);
+    if (guid === undefined) guids.set(process, (guid = processGuid(kernel, hostname, pid, now)));
     return guid;
   };
+  const nameOf = (process: Process) => imageOf?.(process.pid) ?? process.image?.dosPath;
 
   const onImage: LoadImageNotifyRoutine = (fullImageName, processId, info) => {
     // A real sensor opens the file through the FileObject; here the volume serves it.
@@ -93,14 +103,16 @@ export function recorder(kernel: Kernel, output: DriverOutput, options: SysmonOp
       return;
     }
     const process = kernel.process(processId);
-    const image = process?.image?.dosPath ?? '-';
+    const image = (process && nameOf(process)) ?? '-';
     const user = userOf(image, hostname);
-    const guid = guidOf(processId, now);
-    if (process?.image && facts.path === image && !commandLines.has(processId)) {
-      const commandLine = `"${image}" `;
-      commandLines.set(processId, commandLine);
+    const guid = guidOf(processId, process, now);
+    // Event 1 goes with the first report of the process's own EXE: the same file (the kernel names
+    // a file by its one NT path; only a name taken from the FileObject needs looking up).
+    const isExe = process?.image != null && name !== null && (name === process.image.ntPath || (fullImageName === null && kernel.fs.lookup(name)?.ntPath === process.image.ntPath));
+    if (process && isExe && !announced.has(process)) {
+      announced.add(process);
       const parent = process.parentPid === 0 ? undefined : kernel.process(process.parentPid);
-      const parentImage = parent?.image?.dosPath;
+      const parentImage = parent ? nameOf(parent) : undefined;
       output.event(envelope(1, hostname, now, {
         RuleName: '-',
         UtcTime: utcTime(now),
@@ -112,15 +124,15 @@ export function recorder(kernel: Kernel, output: DriverOutput, options: SysmonOp
         Product: facts.Product,
         Company: facts.Company,
         OriginalFileName: facts.OriginalFileName,
-        CommandLine: commandLine,
+        CommandLine: process.commandLine,
         CurrentDirectory: `${image.slice(0, image.lastIndexOf('\\') + 1)}`,
         User: user,
         ...logonOf(user, guid.slice(1, 9)),
         Hashes: facts.Hashes,
-        ParentProcessGuid: parent ? guidOf(parent.pid, now) : '{00000000-0000-0000-0000-000000000000}',
+        ParentProcessGuid: parent ? guidOf(parent.pid, parent, now) : '{00000000-0000-0000-0000-000000000000}',
         ParentProcessId: String(process.parentPid),
         ParentImage: parentImage ?? '-',
-        ParentCommandLine: parent ? (commandLines.get(parent.pid) ?? `"${parentImage}" `) : '-',
+        ParentCommandLine: parent ? parent.commandLine : '-',
       }));
     }
     output.event(envelope(7, hostname, now, {

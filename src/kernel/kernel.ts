@@ -33,7 +33,7 @@ import { createNtoskrnl, type Ntoskrnl } from './ntoskrnl.js';
 export type MachineName = 'amd64' | 'arm64' | 'x86';
 
 export interface KernelOptions {
-  /** Windows build profile (SEMANTICS.md §9): 7601, 9600, 16299 or 22631 (default). */
+  /** Any Windows build number from 7601 on: it selects the profile covering it (docs/profiles.md); default 22631. */
   build?: number;
   /** Native machine; default 'amd64'. */
   machine?: MachineName;
