@@ -17,7 +17,7 @@ export async function unzipFirstMember(zip: string): Promise<string> {
     if (entry === undefined) throw new Error(`${zip}: no member`);
     const sink = createWriteStream(out);
     for await (const chunk of zipMemberChunks(fh, entry, DEFAULT_LIMITS, () => {})) {
-      if (!sink.write(chunk)) await new Promise((resolve) => sink.once('drain', resolve));
+      if (!sink.write(chunk)) await new Promise<void>((resolve) => sink.once('drain', () => resolve()));
     }
     await new Promise<void>((resolve) => sink.end(() => resolve()));
   } finally {
