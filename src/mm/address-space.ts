@@ -8,6 +8,8 @@
 import type { Random } from '../rtl/random.js';
 import { VadTree } from './vad-tree.js';
 
+export { NONE } from './vad-tree.js';
+
 export const ALLOCATION_GRANULARITY = 0x10000n;
 const GRANULARITY = 0x10000;
 export const PAGE_SIZE = 0x1000;
@@ -60,12 +62,12 @@ export class AddressSpace {
    * Reserves `size` bytes at `preferred` if free, else at a random free spot
    * of the space narrowed to `window`. Returns null when there is none.
    */
-  reserve(size: number, preferred: bigint | null, window?: { low: bigint; high: bigint }): bigint | null {
+  reserve(size: number, preferred: bigint | null, window?: { low: bigint; high: bigint }, item: unknown = null): bigint | null {
     const length = span(size);
     if (preferred !== null) {
       const start = this.#offsetOf(preferred);
       if (this.#freeAt(start, length)) {
-        this.#vads.insert(start, start + length);
+        this.#vads.insert(start, start + length, item);
         return preferred;
       }
     }
@@ -75,17 +77,22 @@ export class AddressSpace {
     if (slots >= 0) {
       for (let attempt = 0; attempt < 32; attempt++) {
         const at = low + this.#random.below(slots + 1) * GRANULARITY;
-        if (this.#freeAt(at, length)) return this.#add(at, length);
+        if (this.#freeAt(at, length)) return this.#add(at, length, item);
       }
     }
     // Dense or tiny space: first fit, bottom-up.
     const at = this.#vads.firstFit(low, length, high, GRANULARITY);
-    return at >= 0 && this.#freeAt(at, length) ? this.#add(at, length) : null;
+    return at >= 0 && this.#freeAt(at, length) ? this.#add(at, length, item) : null;
   }
 
-  /** Releases the reservation that starts at `base` (nothing if there is none). */
-  release(base: bigint): void {
-    this.#vads.remove(this.#offsetOf(base));
+  /** Releases the reservation that starts at `base`; returns the item it was made for (NONE: no reservation there). */
+  release(base: bigint): unknown {
+    return this.#vads.take(this.#offsetOf(base));
+  }
+
+  /** Attaches `item` to the reservation at `base` (made before the item existed). */
+  attach(base: bigint, item: unknown): void {
+    this.#vads.setItem(this.#offsetOf(base), item);
   }
 
   clear(): void {
@@ -97,8 +104,8 @@ export class AddressSpace {
     return this.#vads.isClear(start, length);
   }
 
-  #add(start: number, length: number): bigint {
-    this.#vads.insert(start, start + length);
+  #add(start: number, length: number, item: unknown): bigint {
+    this.#vads.insert(start, start + length, item);
     return this.#origin + BigInt(start);
   }
 

@@ -124,7 +124,8 @@ export function mapImageView(
     throw new NtStatusError(STATUS_NO_MEMORY, `${file.dosPath}: no free 0x${viewSize.toString(16)}-byte range in process ${process.pid}`);
   }
   const status = mismatch ? STATUS_IMAGE_MACHINE_TYPE_MISMATCH : base !== preferred ? STATUS_IMAGE_NOT_AT_BASE : STATUS_SUCCESS;
-  const view: ImageView = { base, viewSize, section, noExecute, status };
+  const view: ImageView = { base, viewSize, section, noExecute, status, listIndex: -1 };
+  process.addressSpace.attach(base, view);
   process.views.add(view);
   file.mappedImageViews++;
   // §5A: executable views of processes that have an id, never the System process.

@@ -7,10 +7,15 @@
 
 const FANOUT = 64;
 
+/** What `take` returns when no range starts there (items themselves may be null or undefined). */
+export const NONE: unique symbol = Symbol('no such range');
+
 interface Leaf {
   readonly leaf: true;
   starts: number[];
   ends: number[];
+  /** What each range is for (the view or module occupying it), handed back when it is removed. */
+  items: unknown[];
   previous: Leaf | null;
   next: Leaf | null;
 }
@@ -24,7 +29,25 @@ interface Inner {
 
 type Node = Leaf | Inner;
 
-const newLeaf = (): Leaf => ({ leaf: true, starts: [], ends: [], previous: null, next: null });
+const newLeaf = (): Leaf => ({ leaf: true, starts: [], ends: [], items: [], previous: null, next: null });
+
+/** Inserts `value` at `at`, shifting by hand: for arrays this short, faster than splice and allocation-free. */
+function insertAt<T>(array: T[], at: number, value: T): void {
+  if (at === array.length) {
+    array.push(value);
+    return;
+  }
+  array.push(array[array.length - 1]!);
+  for (let i = array.length - 2; i > at; i--) array[i] = array[i - 1]!;
+  array[at] = value;
+}
+
+/** Removes the element at `at`, shifting by hand (splice would allocate the removed part). */
+function removeAt<T>(array: T[], at: number): void {
+  const last = array.length - 1;
+  for (let i = at; i < last; i++) array[i] = array[i + 1]!;
+  array.pop();
+}
 
 /** Index of the last element ≤ `value` in a sorted array, or -1. */
 function lastAtMost(sorted: readonly number[], value: number): number {
@@ -41,42 +64,55 @@ function lastAtMost(sorted: readonly number[], value: number): number {
 export class VadTree {
   #root: Node = newLeaf();
   #size = 0;
+  /** The inner nodes of the last descent and the child taken in each (reused: no allocation per call). */
+  readonly #pathNodes: Inner[] = [];
+  readonly #pathAt: number[] = [];
+  #depth = 0;
 
   get size(): number {
     return this.#size;
   }
 
-  /** The leaf where `start` belongs, and the inner nodes above it with the child index taken. */
-  #descend(start: number, path: { node: Inner; at: number }[] | null): Leaf {
+  /** The leaf where `start` belongs; the inner nodes above it are left in the path arrays. */
+  #descend(start: number): Leaf {
     let node = this.#root;
+    let depth = 0;
     while (!node.leaf) {
       const at = Math.max(0, lastAtMost(node.keys, start));
-      path?.push({ node, at });
+      this.#pathNodes[depth] = node;
+      this.#pathAt[depth++] = at;
       node = node.children[at]!;
     }
+    this.#depth = depth;
     return node;
   }
 
-  /** Adds [start, end). The caller has made sure it overlaps nothing. */
-  insert(start: number, end: number): void {
-    const path: { node: Inner; at: number }[] = [];
-    const leaf = this.#descend(start, path);
+  /** Adds [start, end) for `item`. The caller has made sure it overlaps nothing. */
+  insert(start: number, end: number, item: unknown = null): void {
+    const leaf = this.#descend(start);
+    const depth = this.#depth;
     const at = lastAtMost(leaf.starts, start) + 1;
-    leaf.starts.splice(at, 0, start);
-    leaf.ends.splice(at, 0, end);
+    insertAt(leaf.starts, at, start);
+    insertAt(leaf.ends, at, end);
+    insertAt(leaf.items, at, item);
     this.#size++;
     // A new minimum lowers the separating keys on the way down.
-    for (const step of path) if (start < step.node.keys[step.at]!) step.node.keys[step.at] = start;
+    for (let level = 0; level < depth; level++) {
+      const node = this.#pathNodes[level]!;
+      const index = this.#pathAt[level]!;
+      if (start < node.keys[index]!) node.keys[index] = start;
+    }
     if (leaf.starts.length <= FANOUT) return;
     // Split the leaf, then any inner node that overflows, up to a new root.
     const half = leaf.starts.length >>> 1;
-    const right: Leaf = { leaf: true, starts: leaf.starts.splice(half), ends: leaf.ends.splice(half), previous: leaf, next: leaf.next };
+    const right: Leaf = { leaf: true, starts: leaf.starts.splice(half), ends: leaf.ends.splice(half), items: leaf.items.splice(half), previous: leaf, next: leaf.next };
     if (leaf.next !== null) leaf.next.previous = right;
     leaf.next = right;
     let newChild: Node = right;
     let newKey = right.starts[0]!;
-    for (let level = path.length - 1; level >= 0; level--) {
-      const { node, at: index } = path[level]!;
+    for (let level = depth - 1; level >= 0; level--) {
+      const node = this.#pathNodes[level]!;
+      const index = this.#pathAt[level]!;
       node.keys.splice(index + 1, 0, newKey);
       node.children.splice(index + 1, 0, newChild);
       if (node.children.length <= FANOUT) return;
@@ -95,19 +131,27 @@ export class VadTree {
 
   /** Removes the range that starts at `start`; false when there is none. */
   remove(start: number): boolean {
-    const path: { node: Inner; at: number }[] = [];
-    const leaf = this.#descend(start, path);
+    return this.take(start) !== NONE;
+  }
+
+  /** Removes the range that starts at `start` and returns its item; NONE when there is no such range. */
+  take(start: number): unknown {
+    const leaf = this.#descend(start);
+    const depth = this.#depth;
     const at = lastAtMost(leaf.starts, start);
-    if (at < 0 || leaf.starts[at] !== start) return false;
-    leaf.starts.splice(at, 1);
-    leaf.ends.splice(at, 1);
+    if (at < 0 || leaf.starts[at] !== start) return NONE;
+    const item = leaf.items[at];
+    removeAt(leaf.starts, at);
+    removeAt(leaf.ends, at);
+    removeAt(leaf.items, at);
     this.#size--;
-    if (leaf.starts.length > 0 || path.length === 0) return true;
+    if (leaf.starts.length > 0 || depth === 0) return item;
     // An empty leaf leaves the list and its parent; an inner node left empty goes too.
     if (leaf.previous !== null) leaf.previous.next = leaf.next;
     if (leaf.next !== null) leaf.next.previous = leaf.previous;
-    for (let level = path.length - 1; level >= 0; level--) {
-      const { node, at: index } = path[level]!;
+    for (let level = depth - 1; level >= 0; level--) {
+      const node = this.#pathNodes[level]!;
+      const index = this.#pathAt[level]!;
       node.keys.splice(index, 1);
       node.children.splice(index, 1);
       if (node.children.length > 0) break;
@@ -115,7 +159,14 @@ export class VadTree {
     }
     // A root with one child hands the root to it.
     while (!this.#root.leaf && this.#root.children.length === 1) this.#root = this.#root.children[0]!;
-    return true;
+    return item;
+  }
+
+  /** Sets the item of the range that starts at `start`. */
+  setItem(start: number, item: unknown): void {
+    const leaf = this.#descend(start);
+    const at = lastAtMost(leaf.starts, start);
+    if (at >= 0 && leaf.starts[at] === start) leaf.items[at] = item;
   }
 
   clear(): void {
@@ -127,7 +178,7 @@ export class VadTree {
   isClear(start: number, length: number): boolean {
     // Only the last range starting before the end can overlap (ranges never overlap each other).
     const last = start + length - 1;
-    let leaf: Leaf | null = this.#descend(last, null);
+    let leaf: Leaf | null = this.#descend(last);
     let at = lastAtMost(leaf.starts, last);
     while (at < 0) {
       leaf = leaf.previous;
@@ -140,7 +191,7 @@ export class VadTree {
   /** The lowest `candidate` ≥ `from` (a multiple of `granularity`) where `length` bytes fit below `limit`, or -1. */
   firstFit(from: number, length: number, limit: number, granularity: number): number {
     let candidate = Math.ceil(from / granularity) * granularity;
-    let leaf: Leaf | null = this.#descend(candidate, null);
+    let leaf: Leaf | null = this.#descend(candidate);
     let at = lastAtMost(leaf.starts, candidate);
     // Start at the last range beginning at or before the candidate: it may cover it.
     if (at < 0 && leaf.previous !== null) {

@@ -1,5 +1,7 @@
 // Image views: one mapped view of a section in a process, and a process's
-// views in map order, found by base in constant time.
+// views in map order. A view is found by base through the address space's
+// VAD tree (which holds it); the list only keeps the order, with O(1)
+// removal: each view knows its place, holes are compacted now and then.
 import type { ImageSection } from './section.js';
 
 /** One mapped view of an image section in a process. */
@@ -11,47 +13,56 @@ export interface ImageView {
   readonly noExecute: boolean;
   /** The map's status: SUCCESS or an informational code. */
   readonly status: number;
+  /** Its place in its process's ViewList (-1 once removed). */
+  listIndex: number;
 }
 
-const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
-
-/** A Map key for a base: a number where that is exact (hashes far faster than a bigint), else the bigint. */
-const keyOf = (base: bigint): number | bigint => (base <= MAX_EXACT ? Number(base) : base);
-
-/** A process's image views, in map order; adding, finding and removing one is O(1). */
+/** A process's image views, in map order; adding and removing one is O(1) (amortized). */
 export class ViewList {
-  // A Map keeps insertion order, so iteration is map order; bases are unique per process.
-  readonly #byBase = new Map<number | bigint, ImageView>();
+  #items: (ImageView | undefined)[] = [];
+  #size = 0;
 
   get size(): number {
-    return this.#byBase.size;
+    return this.#size;
   }
 
   add(view: ImageView): void {
-    this.#byBase.set(keyOf(view.base), view);
-  }
-
-  at(base: bigint): ImageView | undefined {
-    return this.#byBase.get(keyOf(base));
-  }
-
-  /** Removes and returns the view at `base`, if any. */
-  remove(base: bigint): ImageView | undefined {
-    const key = keyOf(base);
-    const view = this.#byBase.get(key);
-    if (view !== undefined) this.#byBase.delete(key);
-    return view;
+    view.listIndex = this.#items.length;
+    this.#items.push(view);
+    this.#size++;
   }
 
   has(view: ImageView): boolean {
-    return this.#byBase.get(keyOf(view.base)) === view;
+    return view.listIndex >= 0 && this.#items[view.listIndex] === view;
+  }
+
+  remove(view: ImageView): void {
+    if (!this.has(view)) return;
+    if (view.listIndex === this.#items.length - 1) this.#items.pop();
+    else this.#items[view.listIndex] = undefined;
+    view.listIndex = -1;
+    this.#size--;
+    // Holes over half the list: close them up (each view moves at most once per halving).
+    if (this.#items.length > 32 && this.#size * 2 < this.#items.length) this.#compact();
   }
 
   clear(): void {
-    this.#byBase.clear();
+    for (const view of this.#items) if (view !== undefined) view.listIndex = -1;
+    this.#items = [];
+    this.#size = 0;
   }
 
-  [Symbol.iterator](): IterableIterator<ImageView> {
-    return this.#byBase.values();
+  *[Symbol.iterator](): IterableIterator<ImageView> {
+    for (const view of this.#items) if (view !== undefined) yield view;
+  }
+
+  #compact(): void {
+    const kept: ImageView[] = [];
+    for (const view of this.#items) {
+      if (view === undefined) continue;
+      view.listIndex = kept.length;
+      kept.push(view);
+    }
+    this.#items = kept;
   }
 }

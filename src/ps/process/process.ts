@@ -3,7 +3,7 @@
 // `Process` interface is what users hold; `ProcessObject` is the kernel's.
 import type { SystemVolume, VolumeFile } from '../../fs/volume.js';
 import type { MachineState } from '../../ke/machine-state.js';
-import type { AddressSpace } from '../../mm/address-space.js';
+import { NONE, type AddressSpace } from '../../mm/address-space.js';
 import { checkMapOptions, mapImageView, type MapImageOptions, type MapTarget } from '../../mm/map-image.js';
 import type { MemoryManager } from '../../mm/memory.js';
 import { ViewList, type ImageView } from '../../mm/view.js';
@@ -186,11 +186,13 @@ export class ProcessObject implements Process, MapTarget {
   unmapView(base: bigint): number {
     this.#services.machine.assertRunning();
     if (typeof base !== 'bigint') throw new TypeError(`unmapView: base must be a bigint address, got ${typeof base}`);
-    const view = this.views.remove(base);
-    if (view === undefined) {
+    // The VAD at `base` holds the view; any other reservation there is no image view.
+    const item = this.addressSpace.release(base);
+    if (item === NONE || item === null || typeof item !== 'object') {
       throw new NtStatusError(STATUS_INVALID_PARAMETER, `process ${this.pid} has no image view at 0x${base.toString(16)}`);
     }
-    this.addressSpace.release(view.base);
+    const view = item as ImageView;
+    this.views.remove(view);
     view.section.file.mappedImageViews--;
     this.#services.loader.viewUnmapped(this, view);
     return STATUS_SUCCESS;
