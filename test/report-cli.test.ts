@@ -101,3 +101,19 @@ test('a bug check and a Sigma match: the page marks both, the trace has the bug 
   await page.screenshot({ path: join(artifacts, 'cli-bugcheck-sigma.png') });
   assertClean(opened);
 });
+
+test('replay --html/--trace of a real recording: every host lane, notification and routine call', async (t) => {
+  const recording = join(root, '..', 'shared', 'data', 'sysmon', 'otrf', 'psh_mavinject_dll_notepad.zip');
+  if (!existsSync(recording)) return t.skip('shared recordings not found');
+  const { html, trace, notifications } = await generate(t, ['replay', recording], 0);
+  assert.equal(notifications.length, 100, "one per recorded event 7");
+  checkTrace(trace, notifications);
+  if (browser === undefined) return t.skip(NO_CHROMIUM);
+  const opened = await openFile(browser, t, html);
+  const { page } = opened;
+  assert.equal(await page.locator('[data-seq]').count(), notifications.length);
+  assert.equal(await page.locator('[data-routine]').count(), notifications.reduce((sum, n) => sum + n.routines!.length, 0));
+  assert.ok((await page.locator('[data-pid]').count()) >= 3, 'System and the recorded processes');
+  await page.screenshot({ path: join(artifacts, 'cli-replay.png') });
+  assertClean(opened);
+});

@@ -12,6 +12,8 @@ import type { Scenario } from '../scenario/schema.js';
 import { demoScenario } from './demo.js';
 import { safeStream } from './terminal.js';
 import { detectCommand, loadRuleSet, type DetectOptions } from './detect.js';
+import { replayCommand, type ReplayCliOptions } from './replay.js';
+import { EXAMPLE_DRIVERS } from '../scenario/schema.js';
 import type { RuleMatch } from '../scenario/expect.js';
 import { runTimeline, writeReports } from './timeline.js';
 import { DEFAULT_TIMEOUT_SECONDS, runAsProgram } from './supervise.js';
@@ -22,7 +24,7 @@ import { inspectFile } from './inspect.js';
 
 export interface Io {
   stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
 }
 
 export const EXIT_OK = 0;
@@ -235,6 +237,30 @@ export async function main(argv: string[], rawIo: Io, mainOptions: MainOptions =
   withOutput(program.command('demo').description('run the builtin demo machine (what npm start shows)'))
     .action(async (options: OutputOptions) => {
       code = await execute(demoScenario, process.cwd(), options, io, undefined, mainOptions.watch);
+    });
+  program
+    .command('replay')
+    .argument('<file...>', 'Sysmon recordings: JSON lines, concatenated JSON, .gz, .zip, .evtx, or - for standard input')
+    .option('--driver <name|path...>', `example drivers (${EXAMPLE_DRIVERS.join(', ')}) or driver modules; default sysmon`)
+    .option('--build <n>', 'Windows build of every host\'s kernel (from 7601 on); default 22631')
+    .option('--json', 'one JSON object per notification, with its host and record')
+    .option('--sysmon', 'the sysmon driver\'s records as JSON lines, each with Hostname')
+    .option('--wide', 'full NT image names in the table')
+    .option('--stats <file>', 'write the accounting as JSON (records = replayed + skipped)')
+    .option('--hosts <glob>', 'replay only the hosts whose name matches')
+    .option('--shard <i/n>', 'replay only the hosts of shard i of n (a hash of the host name)')
+    .option('--strict', 'stop at the first bad record (exit 2)')
+    .option('--reorder-window <ms>', 'how far out of UtcTime order a record may come (default 30000)')
+    .option('--seed <n>', 'the seed of every host\'s kernel (default: from the host name)')
+    .option('--allow-pipes', 'read named pipes given as paths')
+    .option('--rules <path...>', 'Sigma rules evaluated on the replay\'s Sysmon records')
+    .option('--html <file>', 'write the replay as a self-contained HTML timeline')
+    .option('--trace <file>', 'write the replay as Chrome Trace Event JSON')
+    .option('--timeout <seconds>', `stop driver code that runs longer without returning (exit 4; default ${DEFAULT_TIMEOUT_SECONDS}, 0: never)`, parseTimeout)
+    .description('replay real Sysmon recordings through one kernel per host and the drivers (docs/replay.md)')
+    .action(async (files: string[], options: ReplayCliOptions) => {
+      const progress = (rawIo.stderr as { isTTY?: boolean }).isTTY === true ? { progress: rawIo.stderr } : {};
+      code = await replayCommand(files, options, { ...io, stdin: process.stdin, ...progress }, mainOptions.watch ? { watch: mainOptions.watch } : {});
     });
   program
     .command('detect')

@@ -36,11 +36,15 @@ export function supervise(argv: string[], streams: Streams): Promise<number> {
   const origin = Date.now();
   const timeoutMs = timeoutOf(argv) * 1000;
   const texts = new Map<number, string>();
-  const options = { workerData: { argv, slot, origin }, stdout: false, stderr: false };
+  // `-` reads standard input: the worker gets this process's, piped through.
+  const readsStdin = argv.includes('-');
+  const stderrIsTTY = (streams.stderr as { isTTY?: boolean }).isTTY === true;
+  const options = { workerData: { argv, slot, origin, stderrIsTTY }, stdout: false, stderr: false, stdin: readsStdin };
   // Built, the worker is a .js module; run from source, it needs the TypeScript loader in its thread too.
   const worker = import.meta.url.endsWith('.ts')
     ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); });`, { ...options, eval: true })
     : new Worker(new URL('./worker.js', import.meta.url), options);
+  if (readsStdin && worker.stdin !== null) process.stdin.pipe(worker.stdin);
   return new Promise<number>((resolve) => {
     let settled = false;
     let exitCalled: number | null = null;

@@ -16,7 +16,8 @@ function slotsOf(kernel: Kernel): Map<bigint, number> {
   return new Map(kernel.notifyRoutines.map((r) => [r.address, r.slot]));
 }
 
-function notificationOf(n: Notification, slots: Map<bigint, number>): TimelineNotification {
+/** One notification on the timeline (slots by address when known, else in call order). */
+export function timelineNotification(n: Notification, slots: Map<bigint, number> = new Map()): TimelineNotification {
   const info: Record<string, number | string> = {};
   for (const [key, value] of Object.entries(n.imageInfo)) info[key] = typeof value === 'bigint' ? hex(value) : (value as number | string);
   return {
@@ -55,7 +56,7 @@ export function runTimeline(result: ScenarioResult, extras: TimelineExtras): Run
       { pid: 0, name: 'System', path: null, wow64: false, machine: machineName(kernel.nativeMachine), startMs: 0, endMs: null, system: true },
       ...result.processes.map((p) => ({ pid: p.pid, name: p.name, path: p.path, wow64: p.wow64, machine: machineName(p.machine), startMs: p.startMs, endMs: p.endMs })),
     ],
-    notifications: result.notifications.map((n) => notificationOf(n, slots)),
+    notifications: result.notifications.map((n) => timelineNotification(n, slots)),
     driverEvents: result.drivers.map((d) => ({ timeMs: d.timeMs, kind: d.kind, name: d.name, status: hex(d.status >>> 0) })),
     bugChecks: result.bugCheck === null ? [] : [{
       timeMs: result.bugCheckMs ?? endMs,

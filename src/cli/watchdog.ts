@@ -22,6 +22,8 @@ export interface WorkerInput {
   argv: string[];
   slot: SharedArrayBuffer;
   origin: number;
+  /** The supervisor's standard error is a terminal (progress bars may draw there). */
+  stderrIsTTY: boolean;
 }
 
 /** What the worker tells the supervisor. */

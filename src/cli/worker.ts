@@ -20,7 +20,10 @@ process.exit = ((code?: number | string | null) => {
 const watch = new SharedDriverWatch(input.slot, post, input.origin);
 const code = await main(
   input.argv,
-  { stdout: { write: (text: string) => post({ type: 'out', fd: 1, text }) }, stderr: { write: (text: string) => post({ type: 'out', fd: 2, text }) } },
+  {
+    stdout: { write: (text: string) => post({ type: 'out', fd: 1, text }) },
+    stderr: { write: (text: string) => post({ type: 'out', fd: 2, text }), isTTY: input.stderrIsTTY },
+  },
   { watch },
 );
 post({ type: 'done', code });
