@@ -47,7 +47,7 @@ function scratch(t: TestContext): string {
   return dir;
 }
 
-async function run(t: TestContext, records: (Fields | string)[], options: ReplayCliOptions = { sysmon: true }, stdin?: string): Promise<Run> {
+async function run(t: TestContext, records: (Fields | string)[], options: ReplayCliOptions = { sysmon: true, order: 'utc' }, stdin?: string): Promise<Run> {
   const dir = scratch(t);
   const file = join(dir, 'rec.jsonl');
   const text = records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
@@ -269,21 +269,25 @@ test('reorder window: a record slightly out of order is replayed in UtcTime orde
     load(9000, 9000, CMD, dll(9)), // releases everything up to 8000
     load(400, 9000, CMD, dll(4)), // later than the window: late
   ];
-  const r = await run(t, records, { sysmon: true, reorderWindow: 1000 });
+  const r = await run(t, records, { sysmon: true, order: 'utc', reorderWindow: 1000 });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(loads(r).map((l) => l.ImageLoaded), [dll(1), dll(2), dll(3), dll(5), dll(4), dll(9)]);
   assert.equal(r.stats.late, 1);
   assert.equal(r.stats.replayed, 7, 'the late record is replayed, not dropped');
   assert.match(r.stderr, /rec\.jsonl record 7 \(line 7\): event 7 on WS01\.corp\.example: 4600 ms older than a record already replayed/);
   // A window of 0 replays in input order.
-  const zero = await run(t, records, { sysmon: true, reorderWindow: 0 });
+  const zero = await run(t, records, { sysmon: true, order: 'utc', reorderWindow: 0 });
   assert.deepEqual(loads(zero).map((l) => l.ImageLoaded), [dll(1), dll(3), dll(2), dll(5), dll(9), dll(4)]);
   assert.equal(zero.stats.late, 2);
+  // The default order is the recording's own, with nothing late.
+  const input = await run(t, records, { sysmon: true, reorderWindow: 1000 });
+  assert.deepEqual(loads(input).map((l) => l.ImageLoaded), [dll(1), dll(3), dll(2), dll(5), dll(9), dll(4)]);
+  assert.equal(input.stats.late, 0);
 });
 
 test('a late load recorded before its process\'s exit is replayed in the process re-created for it', async (t) => {
   const records = [create(0, 9100, CMD), load(10, 9100, CMD, CMD), exit(20, 9100, CMD), load(5000, 9104, CMD, CMD), load(15, 9100, CMD, 'C:\\slow.dll')];
-  const r = await run(t, records, { sysmon: true, reorderWindow: 1000 });
+  const r = await run(t, records, { sysmon: true, order: 'utc', reorderWindow: 1000 });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(loads(r).map((l) => [l.ProcessId, l.ImageLoaded]), [['9100', CMD], ['9100', 'C:\\slow.dll'], ['9104', CMD]]);
   assert.equal(r.stats.notes.reopened, 1);

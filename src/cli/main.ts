@@ -251,6 +251,7 @@ export async function main(argv: string[], rawIo: Io, mainOptions: MainOptions =
     .option('--shard <i/n>', 'replay only the hosts of shard i of n (a hash of the host name)')
     .option('--strict', 'stop at the first bad record (exit 2)')
     .option('--reorder-window <ms>', 'how far out of UtcTime order a record may come (default 30000)')
+    .option('--order <input|utc>', 'replay each host in the recording\'s order (input, default) or in UtcTime order (utc)')
     .option('--seed <n>', 'the seed of every host\'s kernel (default: from the host name)')
     .option('--allow-pipes', 'read named pipes given as paths')
     .option('--rules <path...>', 'Sigma rules evaluated on the replay\'s Sysmon records')

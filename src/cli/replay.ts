@@ -47,6 +47,8 @@ export interface ReplayCliOptions {
   wide?: boolean;
   /** Reorder window in milliseconds (default 30000). */
   reorderWindow?: string | number;
+  /** 'input' (default: the recording's order per host) or 'utc' (UtcTime order within the window). */
+  order?: string;
   /** Kernel seed for every host (default: derived from the host name). */
   seed?: string | number;
   /** Read FIFOs given as paths. */
@@ -146,6 +148,7 @@ export async function replayCommand(files: string[], options: ReplayCliOptions, 
     if (build !== undefined) buildProfile(build);
     windowMs = integerOption('--reorder-window', options.reorderWindow, (n) => n >= 0, 'milliseconds (0 or more)');
     seed = integerOption('--seed', options.seed, () => true, 'an integer');
+    if (options.order !== undefined && options.order !== 'input' && options.order !== 'utc') throw new UsageError(`--order: expected input or utc, got ${JSON.stringify(options.order)}`);
     if (options.shard !== undefined) shard = parseShard(options.shard);
     if (options.hosts !== undefined) hostMatcher(options.hosts);
     drivers = resolveDrivers(options.driver === undefined || options.driver.length === 0 ? ['sysmon'] : options.driver);
@@ -254,6 +257,7 @@ export async function replayCommand(files: string[], options: ReplayCliOptions, 
       ...(build !== undefined ? { build } : {}),
       ...(seed !== undefined ? { seed } : {}),
       ...(windowMs !== undefined ? { reorderWindowMs: windowMs } : {}),
+      ...(options.order !== undefined ? { order: options.order as 'input' | 'utc' } : {}),
       ...(options.hosts !== undefined ? { hosts: options.hosts } : {}),
       ...(shard !== undefined ? { shard } : {}),
       ...(io.stdin !== undefined ? { stdin: io.stdin } : {}),

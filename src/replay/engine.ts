@@ -126,6 +126,7 @@ export async function replay(inputs: string[], options: ReplayOptions = {}): Pro
     build: options.build ?? DEFAULT_BUILD,
     seed: options.seed,
     windowMs,
+    order: options.order ?? 'input',
     recorderFile: options.sysmonRecords && !sysmonAttached ? options.sysmonFile! : null,
     seq: { value: 0 },
     images: new Map(),

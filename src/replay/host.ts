@@ -26,7 +26,7 @@ import { NO_WATCH, watched, type DriverWatch } from '../scenario/driver-watch.js
 import { loadDriverModule, loadRecorder } from '../scenario/user-driver.js';
 import { placeOf, type ReplayEvent } from './event.js';
 import { isSystem32Key, isWow64Key, NTDLL, NTDLL32, NTDLL32_KEY, NTDLL_KEY, pathKey, volumePathOf } from './paths.js';
-import { ReorderBuffer } from './reorder.js';
+import { ReorderBuffer, type ReplayOrder } from './reorder.js';
 import { fnv1a32 } from './shard.js';
 import { factsOf, labelOf, WINDOWS_LABEL, type Label } from './signature.js';
 import type { HostStats, ReplayStats, SkipReason } from './stats.js';
@@ -100,6 +100,8 @@ export interface HostContext {
   build: number;
   seed: number | undefined;
   windowMs: number;
+  /** Release order: the recording's (default) or UtcTime (docs/replay.md, "Order"). */
+  order: ReplayOrder;
   /** The sysmon recorder's module file, when --sysmon asks for records without the sysmon driver. */
   recorderFile: string | null;
   /** Next notification number (shared by all hosts). */
@@ -168,7 +170,7 @@ export class ReplayHost {
     this.name = name;
     this.key = key;
     this.kernel = kernel;
-    this.buffer = new ReorderBuffer(context.windowMs);
+    this.buffer = new ReorderBuffer(context.windowMs, context.order);
     this.stats = context.stats.host(name, key);
   }
 

@@ -17,7 +17,16 @@ export interface Timed {
   readonly seq: number;
 }
 
-const before = (a: Timed, b: Timed) => a.utcMs < b.utcMs || (a.utcMs === b.utcMs && (a.rank < b.rank || (a.rank === b.rank && a.seq < b.seq)));
+const byTime = (a: Timed, b: Timed) => a.utcMs < b.utcMs || (a.utcMs === b.utcMs && (a.rank < b.rank || (a.rank === b.rank && a.seq < b.seq)));
+const byArrival = (a: Timed, b: Timed) => a.seq < b.seq;
+
+/**
+ * `utc`: release in UtcTime order (the order things happened); `input`: in the
+ * recording's own order (API.md's contract for --sysmon output), still holding
+ * each record for the window so that look-ahead (a process's creation written
+ * after its first loads) sees what comes next. Input order has no late records.
+ */
+export type ReplayOrder = 'input' | 'utc';
 
 export class ReorderBuffer<T extends Timed> {
   readonly windowMs: number;
@@ -28,9 +37,14 @@ export class ReorderBuffer<T extends Timed> {
   #released = -Infinity;
   #releasedRank = 0;
 
-  constructor(windowMs: number) {
+  readonly #before: (a: Timed, b: Timed) => boolean;
+  readonly #inputOrder: boolean;
+
+  constructor(windowMs: number, order: ReplayOrder = 'utc') {
     if (!(windowMs >= 0)) throw new RangeError(`reorder window must be a non-negative number of milliseconds, got ${windowMs}`);
     this.windowMs = windowMs;
+    this.#inputOrder = order === 'input';
+    this.#before = this.#inputOrder ? byArrival : byTime;
   }
 
   get size(): number {
@@ -48,7 +62,8 @@ export class ReorderBuffer<T extends Timed> {
    * millisecond); a late record is NOT buffered.
    */
   push(item: T): number {
-    if (item.utcMs < this.#released || (item.utcMs === this.#released && item.rank < this.#releasedRank)) {
+    const before = this.#before;
+    if (!this.#inputOrder && (item.utcMs < this.#released || (item.utcMs === this.#released && item.rank < this.#releasedRank))) {
       return Math.max(1, this.#released - item.utcMs);
     }
     if (item.utcMs > this.#newest) this.#newest = item.utcMs;
@@ -84,6 +99,7 @@ export class ReorderBuffer<T extends Timed> {
 
   #pop(): T {
     const heap = this.#heap;
+    const before = this.#before;
     const top = heap[0]!;
     const last = heap.pop()!;
     if (heap.length > 0) {

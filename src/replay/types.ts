@@ -114,6 +114,12 @@ export interface ReplayOptions {
   strict?: boolean;
   /** How far (ms of UtcTime) a host's records may be out of order and still be replayed in order; default 30,000. */
   reorderWindowMs?: number;
+  /**
+   * 'input' (default): each host's records in the recording's own order (API.md: --sysmon output
+   * follows the input's order per host), held for the window only for look-ahead; 'utc': in
+   * UtcTime order within the window, later records reported as late.
+   */
+  order?: 'input' | 'utc';
   /** What `-` reads; process.stdin by default. */
   stdin?: Readable;
   /** Read FIFOs given as paths (a shell's `<(zcat x.gz)`). */
