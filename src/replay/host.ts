@@ -16,13 +16,12 @@ import {
   statusName,
   type DispatchedRoutine,
   type DriverOutput,
-  type HostedDriver,
   type ImageFileFacts,
   type ImageInfo,
   type LoadImageNotifyRoutine,
   type Process,
 } from '../index.js';
-import { NO_WATCH, watched, type DriverWatch } from '../scenario/driver-watch.js';
+import { NO_WATCH, watchDriver, type DriverWatch } from '../scenario/driver-watch.js';
 import { loadDriverModule, loadRecorder } from '../scenario/user-driver.js';
 import { placeOf, type ReplayEvent } from './event.js';
 import { isSystem32Key, isWow64Key, NTDLL, NTDLL32, NTDLL32_KEY, NTDLL_KEY, pathKey, volumePathOf } from './paths.js';
@@ -122,21 +121,6 @@ async function watchedAsync<T>(watch: DriverWatch, what: string, body: () => Pro
   }
 }
 
-/** The driver with DriverEntry, the DriverUnload it sets, and its end-of-replay report watched. */
-function watchDriver(driver: HostedDriver, fileName: string, watch: DriverWatch): HostedDriver {
-  if (watch === NO_WATCH) return driver;
-  const finish = driver.finish;
-  return {
-    ...driver,
-    DriverEntry(driverObject, registryPath) {
-      const status = watched(watch, `${fileName}: DriverEntry`, () => driver.DriverEntry(driverObject, registryPath));
-      const unload = driverObject.DriverUnload;
-      if (typeof unload === 'function') driverObject.DriverUnload = (object) => watched(watch, `${fileName}: DriverUnload`, () => unload(object));
-      return status;
-    },
-    ...(finish ? { finish: () => watched(watch, `${fileName}: its end-of-replay report (finish)`, () => finish.call(driver)) } : {}),
-  };
-}
 
 export class ReplayHost {
   readonly name: string;

@@ -24,7 +24,7 @@ import type { DriverEvent, Notification, ProcessLifetime } from './notification.
 
 export type { Notification } from './notification.js';
 import type { DriverRef, Scenario, Step } from './schema.js';
-import { NO_WATCH, watched, type DriverWatch } from './driver-watch.js';
+import { NO_WATCH, watchDriver, type DriverWatch } from './driver-watch.js';
 import { exampleDriverFile, loadDriverModule, loadRecorder } from './user-driver.js';
 
 /** Where drivers are installed: C:\Windows\System32\drivers\<name>. */
@@ -369,27 +369,4 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     }
     throw new Error(`${where}: unknown step`);
   }
-}
-
-
-
-/**
- * The driver with its entry points watched: DriverEntry, the DriverUnload it
- * sets, and its end-of-run report each tell `watch` while they run.
- */
-function watchDriver(driver: HostedDriver, fileName: string, watch: DriverWatch): HostedDriver {
-  if (watch === NO_WATCH) return driver;
-  const finish = driver.finish;
-  return {
-    ...driver,
-    DriverEntry(driverObject, registryPath) {
-      const status = watched(watch, `${fileName}: DriverEntry`, () => driver.DriverEntry(driverObject, registryPath));
-      const unload = driverObject.DriverUnload;
-      if (typeof unload === 'function') {
-        driverObject.DriverUnload = (object) => watched(watch, `${fileName}: DriverUnload`, () => unload(object));
-      }
-      return status;
-    },
-    ...(finish ? { finish: () => watched(watch, `${fileName}: its end-of-run report (finish)`, () => finish.call(driver)) } : {}),
-  };
 }
