@@ -66,10 +66,7 @@ export class AddressSpace {
     const length = span(size);
     if (preferred !== null) {
       const start = this.#offsetOf(preferred);
-      if (this.#freeAt(start, length)) {
-        this.#vads.insert(start, start + length, item);
-        return preferred;
-      }
+      if (this.#inRange(start, length) && this.#vads.insertIfClear(start, start + length, item)) return preferred;
     }
     const low = window && window.low > this.low ? Number(window.low - this.#origin) : this.#lowOffset;
     const high = window && window.high < this.high ? Number(window.high - this.#origin) : this.#size;
@@ -77,7 +74,7 @@ export class AddressSpace {
     if (slots >= 0) {
       for (let attempt = 0; attempt < 32; attempt++) {
         const at = low + this.#random.below(slots + 1) * GRANULARITY;
-        if (this.#freeAt(at, length)) return this.#add(at, length, item);
+        if (this.#inRange(at, length) && this.#vads.insertIfClear(at, at + length, item)) return this.#origin + BigInt(at);
       }
     }
     // Dense or tiny space: first fit, bottom-up.
@@ -90,13 +87,14 @@ export class AddressSpace {
     return this.#vads.take(this.#offsetOf(base));
   }
 
-  /** Attaches `item` to the reservation at `base` (made before the item existed). */
-  attach(base: bigint, item: unknown): void {
-    this.#vads.setItem(this.#offsetOf(base), item);
-  }
 
   clear(): void {
     this.#vads.clear();
+  }
+
+  /** Granular and inside the space (whether it is free is the VAD tree's to say). */
+  #inRange(start: number, length: number): boolean {
+    return start % GRANULARITY === 0 && start >= this.#lowOffset && start + length <= this.#size;
   }
 
   #freeAt(start: number, length: number): boolean {

@@ -119,13 +119,14 @@ export function mapImageView(
     section.rememberMismatch(process, mismatch);
   }
   const preferred = preferredBase(mm, process, section);
-  const base = process.addressSpace.reserve(viewSize, preferred, section.is64Bit ? undefined : LOW_2GB);
+  // The view goes into its VAD as the range is reserved (one descent of the tree); its base and status follow.
+  const view: { -readonly [K in keyof ImageView]: ImageView[K] } = { base: 0n, viewSize, section, noExecute, status: STATUS_SUCCESS, listIndex: -1 };
+  const base = process.addressSpace.reserve(viewSize, preferred, section.is64Bit ? undefined : LOW_2GB, view);
   if (base === null) {
     throw new NtStatusError(STATUS_NO_MEMORY, `${file.dosPath}: no free 0x${viewSize.toString(16)}-byte range in process ${process.pid}`);
   }
-  const status = mismatch ? STATUS_IMAGE_MACHINE_TYPE_MISMATCH : base !== preferred ? STATUS_IMAGE_NOT_AT_BASE : STATUS_SUCCESS;
-  const view: ImageView = { base, viewSize, section, noExecute, status, listIndex: -1 };
-  process.addressSpace.attach(base, view);
+  view.base = base;
+  view.status = mismatch ? STATUS_IMAGE_MACHINE_TYPE_MISMATCH : base !== preferred ? STATUS_IMAGE_NOT_AT_BASE : STATUS_SUCCESS;
   process.views.add(view);
   file.mappedImageViews++;
   // §5A: executable views of processes that have an id, never the System process.

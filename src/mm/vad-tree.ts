@@ -90,8 +90,26 @@ export class VadTree {
   /** Adds [start, end) for `item`. The caller has made sure it overlaps nothing. */
   insert(start: number, end: number, item: unknown = null): void {
     const leaf = this.#descend(start);
+    this.#insertAt(leaf, lastAtMost(leaf.starts, start) + 1, start, end, item);
+  }
+
+  /**
+   * Adds [start, end) for `item` if it overlaps no range, in one descent (the
+   * check and the insert share it); false, and nothing added, otherwise.
+   */
+  insertIfClear(start: number, end: number, item: unknown = null): boolean {
+    const leaf = this.#descend(start);
+    const at = lastAtMost(leaf.starts, start);
+    // The range starting at or before `start` must end by it; the next one must start at or after `end`.
+    if (at >= 0 ? leaf.ends[at]! > start : leaf.previous !== null && leaf.previous.ends[leaf.previous.ends.length - 1]! > start) return false;
+    if (at + 1 < leaf.starts.length ? leaf.starts[at + 1]! < end : leaf.next !== null && leaf.next.starts[0]! < end) return false;
+    this.#insertAt(leaf, at + 1, start, end, item);
+    return true;
+  }
+
+  /** Inserts into `leaf` (just descended to) at `at`, splitting up the path as needed. */
+  #insertAt(leaf: Leaf, at: number, start: number, end: number, item: unknown): void {
     const depth = this.#depth;
-    const at = lastAtMost(leaf.starts, start) + 1;
     insertAt(leaf.starts, at, start);
     insertAt(leaf.ends, at, end);
     insertAt(leaf.items, at, item);
@@ -162,12 +180,6 @@ export class VadTree {
     return item;
   }
 
-  /** Sets the item of the range that starts at `start`. */
-  setItem(start: number, item: unknown): void {
-    const leaf = this.#descend(start);
-    const at = lastAtMost(leaf.starts, start);
-    if (at >= 0 && leaf.starts[at] === start) leaf.items[at] = item;
-  }
 
   clear(): void {
     this.#root = newLeaf();
