@@ -154,3 +154,15 @@ test('default names stay cheap: 2,000 processes of one EXE are named host.exe â€
   const result = await run({ steps });
   assert.deepEqual(result.failures, []);
 });
+
+test('createProcess takes a command line: the process and its Sysmon event 1 carry it', async () => {
+  const events: Record<string, unknown>[] = [];
+  const result = await runScenario(validateScenario({
+    drivers: ['sysmon'],
+    steps: [{ createProcess: { path: 'C:\\Windows\\System32\\svchost.exe', as: 'svc', commandLine: 'C:\\Windows\\system32\\svchost.exe -k netsvcs -p' } }],
+  }, 'cmdline.yaml'), { baseDirectory: process.cwd(), output: { event: (e) => void events.push(e), log: () => {} } });
+  assert.deepEqual(result.failures, []);
+  const created = events.find((e) => e.EventID === 1)!;
+  assert.equal(created.CommandLine, 'C:\\Windows\\system32\\svchost.exe -k netsvcs -p');
+  assert.equal(result.kernel.processes.find((p) => p.image?.name === 'svchost.exe')!.commandLine, 'C:\\Windows\\system32\\svchost.exe -k netsvcs -p');
+});

@@ -54,7 +54,14 @@ const imageFields = {
 
 /** Each step: a one-key object naming the step. */
 export const stepSchemas = {
-  createProcess: z.strictObject({ path, suspended: z.boolean().optional(), as: z.string().min(1).optional(), parent: processName.optional() }),
+  createProcess: z.strictObject({
+    path,
+    suspended: z.boolean().optional(),
+    as: z.string().min(1).optional(),
+    parent: processName.optional(),
+    /** The command line the process is started with (default `"<path>" `); drivers and Sysmon records see it. */
+    commandLine: z.string().optional(),
+  }),
   resume: z.strictObject({ process: processName }),
   loadLibrary: z.strictObject({ process: processName, path }),
   mapImage: z.strictObject({
