@@ -4,7 +4,7 @@
 // (tsPreCompilationDeps). Lowest first:
 //   L0 nt, rtl · L1 ke, ex, fs, pe, ci · L2 ps/notify · L3 mm · L4 ps/process
 //   L5 ldr, io · L6 catalog · L7 kernel, then src/index.ts (the public API)
-//   L8 scenario, cli, replay, report, detect: only src/index.ts and each other.
+//   L8 scenario, cli, replay, report, detect, fidelity: only src/index.ts and each other.
 // drivers/ import only 'psnotify', exactly as a user's driver would.
 
 const L0 = '(nt|rtl)';
@@ -15,7 +15,7 @@ const L4 = 'ps/process';
 const L5 = '(ldr|io)';
 const L6 = 'catalog';
 const L7 = 'kernel';
-const L8 = '(scenario|cli|replay|report|detect)';
+const L8 = '(scenario|cli|replay|report|detect|fidelity)';
 const dir = (folders) => `^src/${folders}/`;
 const KERNEL_FOLDERS = '(nt|rtl|ke|ex|fs|pe|ci|ps|mm|ldr|io|catalog|kernel)';
 

@@ -37,6 +37,7 @@ export {
   type MachineName,
   type NotifyRoutineEntry,
   type LoadedDriver,
+  type BuiltinRelease,
 } from './kernel/kernel.js';
 export type { ImageFileFacts } from './kernel/file-facts.js';
 export type { Ntoskrnl } from './kernel/ntoskrnl.js';

@@ -19,6 +19,7 @@ import { builtinApiSetHost } from '../src/ldr/api-set-map.js';
 import { apiSetMatchKey, isApiSetName } from '../src/ldr/dll-name.js';
 import { builtinFiles as catalogFiles } from '../src/catalog/builtin.js';
 import { CATALOG } from '../src/catalog/catalog.js';
+import { releaseCatalog, type ReleaseId } from '../src/catalog/releases.js';
 
 const MACHINES: readonly [MachineName, number][] = [
   ['amd64', IMAGE_FILE_MACHINE_AMD64],
@@ -56,10 +57,11 @@ for (const [machine, native] of MACHINES) {
     const files = builtinFiles(kernel);
     assert.ok(files.length >= 40, `only ${files.length} files`);
     for (const { path, image } of files) {
-      const wow = path.startsWith(`${SYSWOW64}\\`);
+      // 32-bit copies: SysWOW64, and the .NET Framework's 32-bit folders.
+      const wow = path.startsWith(`${SYSWOW64}\\`) || /\\(Framework|NativeImages_v4\.0\.30319_32|GAC_32)\\/.test(path);
       assert.equal(image.machine, wow ? IMAGE_FILE_MACHINE_I386 : native, path);
       const name = path.slice(path.lastIndexOf('\\') + 1);
-      const entry = CATALOG.find((c) => c.name === name);
+      const entry = releaseCatalog(kernel.release.id as ReleaseId).image(name);
       assert.ok(entry, `${path} is not in the catalog`);
       const is64 = !wow && machine !== 'x86';
       assert.equal(image.magic, is64 ? 0x20b : 0x10b, path);
@@ -115,7 +117,7 @@ test('builtin: native notepad reports EXE, ntdll, kernel32, KernelBase, then its
   const process = kernel.createProcess(`${SYSTEM32}\\notepad.exe`);
   const names = reports.map((r) => short(r.name));
   assert.deepEqual(names.slice(0, 4), ['System32\\notepad.exe', ...NATIVE_HEAD]);
-  assert.deepEqual(names.slice(4, 11), ['gdi32.dll', 'win32u.dll', 'gdi32full.dll', 'msvcp_win.dll', 'ucrtbase.dll', 'user32.dll', 'combase.dll'].map((n) => `System32\\${n}`));
+  assert.deepEqual(names.slice(4, 12), ['gdi32.dll', 'win32u.dll', 'gdi32full.dll', 'msvcp_win.dll', 'ucrtbase.dll', 'user32.dll', 'msvcrt.dll', 'combase.dll'].map((n) => `System32\\${n}`));
   assert.ok(reports.every((r) => r.pid === process.pid));
   assert.equal(new Set(names).size, names.length, 'each image is reported once');
   assert.deepEqual(reports.slice(0, 2).map((r) => r.info.Properties), [0x403, 0x403]);
@@ -128,8 +130,8 @@ test('builtin: native notepad reports EXE, ntdll, kernel32, KernelBase, then its
 });
 
 for (const [machine, cpu] of [['amd64', 'wow64cpu.dll'], ['arm64', 'xtajit.dll']] as const) {
-  test(`builtin (${machine}): a WoW64 notepad reports EXE, both ntdlls, wow64, wow64win, ${cpu}, then 32-bit kernel32, KernelBase (§5B)`, () => {
-    const kernel = new Kernel({ machine, seed: 3 });
+  test(`builtin (${machine}, 19041): a WoW64 notepad reports EXE, both ntdlls, wow64, wow64win, ${cpu}, then 32-bit kernel32, KernelBase (§5B)`, () => {
+    const kernel = new Kernel({ machine, seed: 3, build: 19041 });
     const reports = recordAll(kernel);
     const process = kernel.createProcess(`${SYSWOW64}\\notepad.exe`);
     assert.equal(process.wow64, true);
@@ -145,24 +147,31 @@ for (const [machine, cpu] of [['amd64', 'wow64cpu.dll'], ['arm64', 'xtajit.dll']
   });
 }
 
-// Real first-load orders (Sysmon event 7, Windows 10 1903, OTRF aptsimulator_cobaltstrike),
-// filtered to the DLLs the builtin system ships; the process id names the recorded run.
-const OBSERVED: readonly [string, string[]][] = [
-  ['cmd.exe', ['msvcrt', 'combase', 'ucrtbase', 'rpcrt4', 'bcryptprimitives', 'sechost']], // pid 3948
-  ['sc.exe', ['msvcrt', 'rpcrt4', 'sechost']], // pid 6116
-  ['timeout.exe', ['user32', 'win32u', 'gdi32', 'gdi32full', 'msvcp_win', 'ucrtbase', 'ws2_32', 'rpcrt4', 'shlwapi', 'msvcrt', 'combase', 'bcryptprimitives', 'version', 'imm32']], // pid 7100
-  ['conhost.exe', ['msvcp_win', 'ucrtbase', 'SHCore', 'msvcrt', 'rpcrt4', 'combase', 'bcryptprimitives', 'advapi32', 'sechost', 'user32', 'win32u', 'gdi32', 'gdi32full', 'imm32', 'shell32', 'shlwapi', 'oleaut32']], // pid 6388
+// Real first-load orders (Sysmon event 7, Windows 10 1903, OTRF aptsimulator_cobaltstrike,
+// WORKSTATION5, build 18362); the process id names the recorded run. The static import closure
+// (runtimeLoads: false) must be the recorded head exactly; with run-time loads the whole recorded
+// sequence, filtered to the DLLs the old catalog shipped, must come out in its order.
+const OBSERVED: readonly [string, string[], number][] = [
+  ['cmd.exe', ['msvcrt', 'combase', 'ucrtbase', 'rpcrt4', 'bcryptprimitives', 'sechost'], 6], // pid 3948
+  ['sc.exe', ['msvcrt', 'rpcrt4', 'sechost'], 3], // pid 6116
+  ['timeout.exe', ['user32', 'win32u', 'gdi32', 'gdi32full', 'msvcp_win', 'ucrtbase', 'ws2_32', 'rpcrt4', 'shlwapi', 'msvcrt', 'combase', 'bcryptprimitives', 'version', 'imm32'], 14], // pid 7100
+  ['conhost.exe', ['msvcp_win', 'ucrtbase', 'SHCore', 'msvcrt', 'rpcrt4', 'combase', 'bcryptprimitives', 'advapi32', 'sechost', 'user32', 'win32u', 'gdi32', 'gdi32full', 'imm32', 'shell32', 'shlwapi', 'oleaut32'], 15], // pid 6388
 ];
 
-for (const [exe, dlls] of OBSERVED) {
-  test(`builtin: ${exe} loads what the real one loaded, in the recorded order`, () => {
-    const kernel = new Kernel({ seed: 4 });
+for (const [exe, dlls, head] of OBSERVED) {
+  test(`builtin (18362): ${exe} loads what the real one loaded, in the recorded order`, () => {
+    const kernel = new Kernel({ seed: 4, build: 18362 });
     const reports = recordAll(kernel);
-    kernel.createProcess(`${SYSTEM32}\\${exe}`);
+    kernel.createProcess(`${SYSTEM32}\\${exe}`, { runtimeLoads: false });
     assert.deepEqual(
       reports.map((r) => short(r.name)),
-      [`System32\\${exe}`, ...NATIVE_HEAD, ...dlls.map((d) => `System32\\${d}.dll`)],
+      [`System32\\${exe}`, ...NATIVE_HEAD, ...dlls.slice(0, head).map((d) => `System32\\${d}.dll`)],
     );
+    reports.length = 0;
+    kernel.createProcess(`${SYSTEM32}\\${exe}`, { commandLine: `${exe} /c` });
+    const wanted = dlls.map((d) => `System32\\${d}.dll`.toLowerCase());
+    const seen = reports.map((r) => short(r.name).toLowerCase()).filter((n) => wanted.includes(n));
+    assert.deepEqual(seen, wanted);
   });
 }
 
@@ -216,7 +225,7 @@ for (const [machine] of MACHINES) {
 
 test('builtin: the catalog images are built once per machine and handed out as copies', () => {
   // (How long a kernel takes to start is a benchmark's question, not a test's.)
-  assert.equal(catalogFiles(IMAGE_FILE_MACHINE_AMD64), catalogFiles(IMAGE_FILE_MACHINE_AMD64), 'the built images are memoised');
+  assert.equal(catalogFiles(IMAGE_FILE_MACHINE_AMD64, 'win11'), catalogFiles(IMAGE_FILE_MACHINE_AMD64, 'win11'), 'the built images are memoised');
   const a = new Kernel({ seed: 1 }).fs.readFile(`${SYSTEM32}\\kernel32.dll`);
   const b = new Kernel({ seed: 2 }).fs.readFile(`${SYSTEM32}\\kernel32.dll`);
   assert.deepEqual(a, b, 'the same bytes');

@@ -198,6 +198,11 @@ export const USER_IMAGES: readonly CatalogImage[] = [
     'getaddrinfo', 'freeaddrinfo', 'WSAGetLastError', 'htons', 'ntohs', 'inet_pton', 'select', 'setsockopt', 'WSAIoctl',
     'GetAddrInfoW',
   ], [['rpcrt4.dll', ['UuidCreate', 'RpcBindingFree']], NTDLL, ...CORE]),
+  // The .NET runtime's shim: a managed EXE's start maps it before kernel32 (docs/loader.md), so
+  // KERNEL32 comes first in its table: "mscoree, kernel32, KernelBase, advapi32, msvcrt, sechost,
+  // rpcrt4" (SharpView.exe, OTRF cmd_sharpview_pcre_net, WORKSTATION5, 18362).
+  dll('mscoree.dll', 'Microsoft .NET Runtime Execution Engine', 0x62000, 0x5a000, ['_CorExeMain', '_CorDllMain', 'CorBindToRuntimeEx', 'CLRCreateInstance'],
+    [['KERNEL32.dll', ['GetModuleHandleW', 'LoadLibraryExW', 'GetProcAddress']], ['advapi32.dll', ['RegOpenKeyExW', 'RegQueryValueExW', 'RegCloseKey']], NTDLL, ...CORE]),
   dll('version.dll', 'Version Checking and File Installation Libraries', 0xc000, 0xa000, [
     'GetFileVersionInfoW', 'GetFileVersionInfoSizeW', 'VerQueryValueW', 'GetFileVersionInfoExW', 'GetFileVersionInfoSizeExW',
   ], [...CORE]),

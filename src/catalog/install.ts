@@ -2,6 +2,7 @@
 import type { SystemVolume } from '../fs/volume.js';
 import { NtStatusError, STATUS_INVALID_PARAMETER } from '../nt/status.js';
 import { installBuiltinSystem } from './builtin.js';
+import type { ReleaseId } from './releases.js';
 
 export type SystemChoice = 'builtin' | 'none' | { root: string };
 
@@ -16,6 +17,6 @@ export function checkSystemChoice(choice: unknown): SystemChoice {
 }
 
 /** Fills the volume for `choice` (a host folder is mounted by the volume itself). */
-export function installSystem(volume: SystemVolume, nativeMachine: number, choice: SystemChoice): void {
-  if (choice === 'builtin') installBuiltinSystem(volume, nativeMachine);
+export function installSystem(volume: SystemVolume, nativeMachine: number, choice: SystemChoice, release: ReleaseId): void {
+  if (choice === 'builtin') installBuiltinSystem(volume, nativeMachine, release);
 }

@@ -3,8 +3,12 @@
 
 export type ImageKind = 'dll' | 'exe' | 'driver' | 'kernel';
 
-/** Where a file lives, relative to the system directory (System32 or SysWOW64) unless 'windows'. */
-export type Folder = 'system' | 'drivers' | 'powershell' | 'windows';
+/**
+ * Where a file lives, relative to the system directory (System32 or SysWOW64) unless 'windows';
+ * `{ win64, win32 }`: folders under C:\Windows for the native and the 32-bit copy (the .NET
+ * Framework's, `System32\wbem`, …).
+ */
+export type Folder = 'system' | 'drivers' | 'powershell' | 'windows' | { readonly win64: string; readonly win32: string };
 
 /**
  * One import: a DLL or API-set contract, with the functions taken from it.

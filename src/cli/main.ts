@@ -12,6 +12,7 @@ import type { Scenario } from '../scenario/schema.js';
 import { demoScenario } from './demo.js';
 import { safeStream } from './terminal.js';
 import { detectCommand, loadRuleSet, type DetectOptions } from './detect.js';
+import { compareReplay } from './compare.js';
 import { replayCommand, type ReplayCliOptions } from './replay.js';
 import { EXAMPLE_DRIVERS } from '../scenario/schema.js';
 import type { RuleMatch } from '../scenario/expect.js';
@@ -258,8 +259,20 @@ export async function main(argv: string[], rawIo: Io, mainOptions: MainOptions =
     .option('--html <file>', 'write the replay as a self-contained HTML timeline')
     .option('--trace <file>', 'write the replay as Chrome Trace Event JSON')
     .option('--timeout <seconds>', `stop driver code that runs longer without returning (exit 4; default ${DEFAULT_TIMEOUT_SECONDS}, 0: never)`, parseTimeout)
+    .option('--compare', 'instead of replaying: start each recorded process start on the builtin machine of its host\'s build and report the fidelity (docs/loader.md)')
+    .option('--no-runtime-loads', 'with --compare: the static import closure only, no run-time loads')
+    .option('--details', 'with --compare --json: each start\'s recorded and model sequences')
     .description('replay real Sysmon recordings through one kernel per host and the drivers (docs/replay.md)')
-    .action(async (files: string[], options: ReplayCliOptions) => {
+    .action(async (files: string[], options: ReplayCliOptions & { compare?: boolean; runtimeLoads?: boolean; details?: boolean }) => {
+      if (options.compare) {
+        code = await compareReplay(files, options as unknown as Record<string, unknown>, io);
+        return;
+      }
+      if (options.details || options.runtimeLoads === false) {
+        io.stderr.write(`psnotify replay: ${options.details ? '--details' : '--no-runtime-loads'} needs --compare\n`);
+        code = 2;
+        return;
+      }
       const progress = (rawIo.stderr as { isTTY?: boolean }).isTTY === true ? { progress: rawIo.stderr } : {};
       code = await replayCommand(files, options, { ...io, stdin: process.stdin, ...progress }, mainOptions.watch ? { watch: mainOptions.watch } : {});
     });

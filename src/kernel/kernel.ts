@@ -7,6 +7,7 @@
 // nothing but the running-code slot (src/ke/context.ts).
 import { randomInt } from 'node:crypto';
 import { checkSystemChoice, installSystem, type SystemChoice } from '../catalog/install.js';
+import { releaseCatalog, releaseForBuild } from '../catalog/releases.js';
 import { imageLabel } from '../ci/code-integrity.js';
 import { SystemVolume, type Volume } from '../fs/volume.js';
 import { DriverLoader } from '../io/driver-loader.js';
@@ -29,6 +30,7 @@ import type { Process } from '../ps/process/process.js';
 import { Random } from '../rtl/random.js';
 import { fileFacts, type ImageFileFacts } from './file-facts.js';
 import { createNtoskrnl, type Ntoskrnl } from './ntoskrnl.js';
+import { builtinProgramBehaviour } from './program-behaviour.js';
 
 export type MachineName = 'amd64' | 'arm64' | 'x86';
 
@@ -47,6 +49,17 @@ export interface KernelOptions {
   volumeNumber?: number;
   /** Fault injection: return true to fail the allocation named (registration then fails). */
   failAllocation?: ((what: string) => boolean) | null;
+}
+
+/** The Windows release whose builtin system a kernel's build selects (docs/profiles.md, "Catalogs"). */
+export interface BuiltinRelease {
+  /** `ws2016`, `ws2019`, `win10-1903`, `win10-2004`, `ws2022` or `win11`. */
+  readonly id: string;
+  readonly name: string;
+  readonly firstBuild: number;
+  readonly lastBuild: number;
+  /** The recordings its load orders follow, or why it has none. */
+  readonly evidence: string;
 }
 
 /** A registered routine as a debugger shows the table. */
@@ -94,6 +107,8 @@ function isComplete(facts: Partial<ImageFileFacts>): facts is ImageFileFacts {
 
 export class Kernel {
   readonly profile: BuildProfile;
+  /** The release of the builtin system this build selects (also when the volume is not the builtin one). */
+  readonly release: BuiltinRelease;
   readonly machine: MachineName;
   /** IMAGE_FILE_MACHINE_* of the OS. */
   readonly nativeMachine: number;
@@ -123,6 +138,9 @@ export class Kernel {
     const o = checkOptions(options);
     const system = checkSystemChoice(o.system ?? 'builtin');
     this.profile = buildProfile(o.build ?? 22631);
+    const release = releaseForBuild(o.build ?? 22631);
+    this.release = Object.freeze({ id: release.id, name: release.name, firstBuild: release.firstBuild, lastBuild: release.lastBuild, evidence: release.evidence });
+    const catalog = releaseCatalog(release.id);
     this.machine = o.machine ?? 'amd64';
     this.nativeMachine = machines[this.machine];
     this.pointerWidth = this.machine === 'x86' ? 'x86' : 'x64';
@@ -146,7 +164,14 @@ export class Kernel {
       labelSource: imageLabel,
     });
     const loader = new Loader({ volume: this.#volume, mm: this.#mm });
-    this.#processes = new ProcessManager({ machine: this.#machineState, mm: this.#mm, volume: this.#volume, loader, random });
+    this.#processes = new ProcessManager({
+      machine: this.#machineState,
+      mm: this.#mm,
+      volume: this.#volume,
+      loader,
+      random,
+      ...(system === 'builtin' ? { programs: builtinProgramBehaviour(catalog) } : {}),
+    });
     const systemProcess = this.#processes.systemProcess;
     const systemImages = new SystemImages({ mm: this.#mm, volume: this.#volume, systemProcess });
     this.#drivers = new DriverLoader({
@@ -161,7 +186,7 @@ export class Kernel {
     });
     this.ntoskrnl = createNtoskrnl({ profile: this.profile, machine: this.#machineState, context, notifier: this.#notifier, systemProcessId: systemProcess.pid });
     token.ntoskrnl = this.ntoskrnl;
-    installSystem(this.#volume, this.nativeMachine, system);
+    installSystem(this.#volume, this.nativeMachine, system, release.id);
   }
 
   /** The bug check that stopped this machine, or null while it runs. */

@@ -10,7 +10,7 @@ import { ApiSetResolver } from './api-sets.js';
 import { isPath } from './dll-name.js';
 import { LoadOperation, type LoaderHost } from './load-operation.js';
 import { ModuleList } from './module-list.js';
-import { SYSTEM32, type LoaderWorld } from './search-path.js';
+import { SYSTEM32, systemDirectory, type LoaderWorld } from './search-path.js';
 import { wow64Dlls } from './wow64.js';
 
 export interface LoaderOptions {
@@ -75,7 +75,12 @@ export class Loader implements UserModeLoader {
         }
       }
       const main = begin(this.#worldOf(process));
-      main.loadByName('kernel32.dll', { path: `${process.image.dosPath} (process initialisation)`, baseName: null });
+      const initialisation = { path: `${process.image.dosPath} (process initialisation)`, baseName: null };
+      // A managed (.NET) EXE starts through mscoree.dll, mapped before kernel32 (whose import
+      // walk then brings kernel32): the order Sysmon records for them (docs/loader.md).
+      const mscoree = `${systemDirectory(process, this.#worldOf(process))}\\mscoree.dll`;
+      if (exe.section.image.isClr && this.#host.volume.tryOpen(mscoree) !== null) main.loadByName('mscoree.dll', initialisation);
+      main.loadByName('kernel32.dll', initialisation);
       main.walk(exe);
     } catch (error) {
       if (error instanceof NtStatusError && !process.terminating) {

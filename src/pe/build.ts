@@ -41,6 +41,8 @@ export interface PeBuildSpec {
   dllCharacteristics?: number;
   /** StringFileInfo strings (CompanyName, FileDescription, FileVersion, ...) as a VS_VERSIONINFO resource. */
   versionInfo?: Record<string, string>;
+  /** A managed (.NET) image: a CLR header (IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR), IL-only. */
+  clr?: boolean;
   /** Extra initialised-data sections with raw contents, e.g. `.apiset`. */
   sections?: { name: string; data: Uint8Array; characteristics?: number }[];
 }
@@ -137,6 +139,17 @@ export function buildPe(spec: PeBuildSpec): Uint8Array {
     place('.rsrc', bytes, IMAGE_SCN_CNT_INITIALIZED_DATA | IMAGE_SCN_MEM_READ);
     resource = { rva: rsrcRva, size: bytes.length };
   }
+  // A managed image: the CLR header (IMAGE_COR20_HEADER, 72 bytes: cb, runtime 2.5, ILONLY) in a section of its own.
+  let clr = { rva: 0, size: 0 };
+  if (spec.clr === true) {
+    const header = new Uint8Array(72);
+    const view = new DataView(header.buffer);
+    view.setUint32(0, 72, true);
+    view.setUint16(4, 2, true);
+    view.setUint16(6, 5, true);
+    view.setUint32(16, 1, true); // COMIMAGE_FLAGS_ILONLY
+    clr = { rva: place('.cormeta', header, IMAGE_SCN_CNT_INITIALIZED_DATA | IMAGE_SCN_MEM_READ).rva, size: 72 };
+  }
   for (const extra of spec.sections ?? []) {
     if (typeof extra?.name !== 'string' || extra.name.length === 0 || extra.name.length > 8) throw bad('sections[].name', `${JSON.stringify(extra?.name)} must be 1..8 characters`);
     if (!(extra.data instanceof Uint8Array)) throw bad(`sections[${extra.name}].data`, 'expected a Uint8Array');
@@ -231,6 +244,7 @@ export function buildPe(spec: PeBuildSpec): Uint8Array {
   setDirectory(2, resource.rva, resource.size);
   setDirectory(12, rdata.iatDir.rva, rdata.iatDir.size);
   setDirectory(13, rdata.delayDir.rva, rdata.delayDir.size);
+  setDirectory(14, clr.rva, clr.size);
 
   const bytes = out.toBytes();
   sections.forEach((s, i) => {

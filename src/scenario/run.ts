@@ -315,12 +315,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   async function runStep(step: Step, where: string): Promise<number | null> {
     switch (step.kind) {
       case 'createProcess': {
-        const { path, suspended, as, parent, commandLine } = step.args;
+        const { path, suspended, as, parent, commandLine, runtimeLoads } = step.args;
         const startMs = clock;
         const process = kernel.createProcess(path, {
           ...(suspended !== undefined ? { suspended } : {}),
           ...(parent ? { parentPid: findProcess(parent).pid } : {}),
           ...(commandLine !== undefined ? { commandLine } : {}),
+          ...(runtimeLoads !== undefined ? { runtimeLoads } : {}),
         });
         lifetimes.set(process.pid, { pid: process.pid, name: process.image?.name ?? `pid ${process.pid}`, path: process.image?.dosPath ?? null, wow64: process.wow64, machine: process.machine, startMs, endMs: null });
         nameProcess(process, as);

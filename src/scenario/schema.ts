@@ -61,6 +61,8 @@ export const stepSchemas = {
     parent: processName.optional(),
     /** The command line the process is started with (default `"<path>" `); drivers and Sysmon records see it. */
     commandLine: z.string().optional(),
+    /** false: the static import closure only, not the program's run-time loads (docs/loader.md). */
+    runtimeLoads: z.boolean().optional(),
   }),
   resume: z.strictObject({ process: processName }),
   loadLibrary: z.strictObject({ process: processName, path }),

@@ -15,7 +15,7 @@ import {
 import { NtStatusError, STATUS_DLL_NOT_FOUND, STATUS_INVALID_IMAGE_FORMAT, STATUS_OBJECT_NAME_COLLISION } from '../../nt/status.js';
 import type { ImageView } from '../../mm/view.js';
 import type { Random } from '../../rtl/random.js';
-import { ProcessObject, type ProcessServices, type UserModeLoader } from './process.js';
+import { type Process, ProcessObject, type ProcessServices, type UserModeLoader } from './process.js';
 
 export interface CreateProcessOptions {
   /** Create the first thread suspended: nothing is reported until resume(). */
@@ -30,6 +30,18 @@ export interface CreateProcessOptions {
    * no loader runs (for replaying a recording, whose own loads are replayed).
    */
   loader?: boolean;
+  /**
+   * false: only the static closure — the EXE's imports, depth-first — and not the DLLs the program
+   * loads with LoadLibrary once its first thread runs (a builtin program's run-time loads,
+   * docs/loader.md). Default true.
+   */
+  runtimeLoads?: boolean;
+}
+
+/** What programs load once their first thread runs (the kernel gives the builtin system's). */
+export interface ProgramBehaviour {
+  /** Paths to LoadLibrary, in order, for `process` (its EXE and command line; `managed`: a .NET EXE): none for most. */
+  runtimeLoads(process: Process, managed: boolean): readonly string[];
 }
 
 export const SYSTEM_PID = 4;
@@ -56,9 +68,12 @@ export function checkCreateOptions(options: unknown): CreateProcessOptions {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`createProcess options must be an object, got ${options === null ? 'null' : typeof options}`);
   }
-  const { suspended, parentPid, commandLine, pid, loader } = options as Record<string, unknown>;
+  const { suspended, parentPid, commandLine, pid, loader, runtimeLoads } = options as Record<string, unknown>;
   if (loader !== undefined && typeof loader !== 'boolean') {
     throw new TypeError(`createProcess options.loader: expected a boolean, got ${JSON.stringify(loader)}`);
+  }
+  if (runtimeLoads !== undefined && typeof runtimeLoads !== 'boolean') {
+    throw new TypeError(`createProcess options.runtimeLoads: expected a boolean, got ${JSON.stringify(runtimeLoads)}`);
   }
   if (pid !== undefined && typeof pid !== 'number') throw new TypeError(`createProcess options.pid: expected a number, got ${typeof pid}`);
   if (pid !== undefined && !(Number.isSafeInteger(pid) && (pid as number) > 4 && (pid as number) % 4 === 0)) {
@@ -86,6 +101,8 @@ export interface ProcessManagerOptions {
   loader: UserModeLoader;
   /** Process ids are drawn from the kernel's seeded generator. */
   random: Random;
+  /** Run-time loads of the programs of the system volume; none when absent. */
+  programs?: ProgramBehaviour;
 }
 
 export class ProcessManager implements ProcessServices {
@@ -95,6 +112,7 @@ export class ProcessManager implements ProcessServices {
   readonly loader: UserModeLoader;
   readonly systemProcess: ProcessObject;
   readonly #random: Random;
+  readonly #programs: ProgramBehaviour | null;
   readonly #live = new Map<number, ProcessObject>();
   #nextPid = 0x100;
 
@@ -104,6 +122,7 @@ export class ProcessManager implements ProcessServices {
     this.volume = options.volume;
     this.loader = options.loader;
     this.#random = options.random;
+    this.#programs = options.programs ?? null;
     this.systemProcess = new ProcessObject(this, {
       pid: SYSTEM_PID,
       machine: options.mm.nativeMachine,
@@ -171,6 +190,7 @@ export class ProcessManager implements ProcessServices {
       commandLine: options.commandLine ?? `"${exe.dosPath}" `,
     });
     process.runsLoader = options.loader ?? true;
+    process.runsProgram = process.runsLoader && (options.runtimeLoads ?? true);
     if (options.pid !== undefined && this.#live.has(options.pid)) {
       throw new NtStatusError(STATUS_OBJECT_NAME_COLLISION, `createProcess(${exe.dosPath}): process id ${options.pid} belongs to a live process`);
     }
@@ -189,6 +209,24 @@ export class ProcessManager implements ProcessServices {
     process.started = true;
     for (const view of process.startViews) this.reportStartImage(process, view);
     if (process.runsLoader) this.loader.initializeProcess(process);
+    if (process.runsProgram && this.#programs !== null) this.#runProgram(process, this.#programs);
+  }
+
+  /**
+   * The program's own LoadLibrary calls once its first thread runs (docs/loader.md, "Run-time
+   * loads"). A DLL that is missing or fails to load is skipped, as a program that checks
+   * LoadLibrary's result goes on without it; a process that ends meanwhile loads no more.
+   */
+  #runProgram(process: ProcessObject, programs: ProgramBehaviour): void {
+    const managed = process.startViews[0]?.section.image.isClr === true;
+    for (const path of programs.runtimeLoads(process, managed)) {
+      if (process.state !== 'running' || this.machine.bugCheck !== null) return;
+      try {
+        this.loader.loadLibrary(process, path);
+      } catch (error) {
+        if (!(error instanceof NtStatusError)) throw error;
+      }
+    }
   }
 
   /** One process-start report (§5B): no signature bits, never partial or a mismatch (§1). Each start image once. */

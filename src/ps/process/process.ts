@@ -122,6 +122,8 @@ export class ProcessObject implements Process, MapTarget {
   readonly startReported = new Set<ImageView>();
   /** false: no loader runs in this process (replay); its loads come from outside. */
   runsLoader = true;
+  /** Whether the program's run-time loads follow the loader (createProcess's `runtimeLoads`). */
+  runsProgram = true;
 
   constructor(services: ProcessServices, init: ProcessInit) {
     this.#services = services;
