@@ -8,3 +8,6 @@ export function dlls(order: string): string[] {
     .filter((name) => name.length > 0)
     .map((name) => (/\.(dll|exe|sys)$/i.test(name) ? name : `${name}.dll`));
 }
+
+/** cmd's `/c` (run one command and end), however it is spelled: `/C dir`, `/c"whoami"`. */
+export const ONE_SHOT_CMD = '(^|\\s)/c(\\s|"|$)';

@@ -5,7 +5,7 @@
 // 1903 recording: they are the 2004 order with 1903's combase (which brings bcryptprimitives).
 import type { ReleaseDefinition } from '../release-types.js';
 import { CORE, CRT, NTDLL } from './common.js';
-import { dlls } from './names.js';
+import { dlls, ONE_SHOT_CMD } from './names.js';
 
 
 /** The CLR's own start, after mscoree (powershell's host and managed programs alike). */
@@ -45,7 +45,7 @@ export const WIN10_1903: ReleaseDefinition = {
     'cmd.exe': {
       static: dlls('msvcrt combase ucrtbase rpcrt4 bcryptprimitives sechost'),
       runtime: [
-        { when: '(^|\\s)/[cC](\\s|$)', loads: [] },
+        { when: ONE_SHOT_CMD, loads: [] },
         // Interactive: no 1903 recording; winbrand and wldp are what 2004 and Server 2019 both load.
         { loads: dlls('winbrand wldp') },
       ],

@@ -4,7 +4,7 @@
 // (cmd stops at rpcrt4), SHCore imports combase before rpcrt4, cmd loads sechost only at run time.
 import type { ReleaseDefinition } from '../release-types.js';
 import { CORE, CRT, NTDLL } from './common.js';
-import { dlls } from './names.js';
+import { dlls, ONE_SHOT_CMD } from './names.js';
 import { CLR_START, POWERSHELL_RUNTIME } from './win10-1903.js';
 
 
@@ -27,7 +27,7 @@ export const WIN10_2004: ReleaseDefinition = {
     'cmd.exe': {
       static: dlls('msvcrt combase ucrtbase rpcrt4'),
       runtime: [
-        { when: '(^|\\s)/[cC](\\s|$)', loads: dlls('sechost') },
+        { when: ONE_SHOT_CMD, loads: dlls('sechost') },
         { loads: dlls('winbrand wldp advapi32 sechost') },
       ],
       evidence: 'cmd /c ×75 (56 load sechost after rpcrt4, 18 nothing more), interactive cmd ×2 (MKT01)',

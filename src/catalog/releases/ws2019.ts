@@ -2,7 +2,7 @@
 // covenant_wmi_wbemcomn_dll_hijack (ntdll 10.0.17763.1432). 1903's import tables; cmd loads sechost
 // at run time, and conhost what follows gdi32full.
 import type { ReleaseDefinition } from '../release-types.js';
-import { dlls } from './names.js';
+import { dlls, ONE_SHOT_CMD } from './names.js';
 
 export const WS2019: ReleaseDefinition = {
   id: 'ws2019',
@@ -17,7 +17,7 @@ export const WS2019: ReleaseDefinition = {
       static: dlls('msvcrt combase ucrtbase rpcrt4 bcryptprimitives'),
       runtime: [
         // cmd /c: no recording; sechost as the interactive start and 2004 load it.
-        { when: '(^|\\s)/[cC](\\s|$)', loads: dlls('sechost') },
+        { when: ONE_SHOT_CMD, loads: dlls('sechost') },
         { loads: dlls('winbrand wldp sechost crypt32 msasn1 wintrust') },
       ],
       evidence: 'interactive cmd (MORDORDC); cmd /c inferred',

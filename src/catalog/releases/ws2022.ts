@@ -4,7 +4,7 @@
 // loads SHCore at run time alone), and WoW64 gains wow64base.dll and wow64con.dll.
 import type { ReleaseDefinition } from '../release-types.js';
 import { CORE, NTDLL } from './common.js';
-import { dlls } from './names.js';
+import { dlls, ONE_SHOT_CMD } from './names.js';
 
 /** svchost's own start before the service DLL (as -k swprv shows it). */
 const SVCHOST_OWN = 'msvcrt advapi32';
@@ -31,7 +31,7 @@ export const WS2022: ReleaseDefinition = {
     'cmd.exe': {
       static: dlls('msvcrt combase ucrtbase rpcrt4'),
       runtime: [
-        { when: '(^|\\s)/[cC](\\s|$)', loads: dlls('sechost') },
+        { when: ONE_SHOT_CMD, loads: dlls('sechost') },
         { loads: dlls('winbrand SHCore msvcp_win wldp sechost') },
       ],
       evidence: 'interactive cmd (DC01); cmd /c as 2004 (no recording)',
