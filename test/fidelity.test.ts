@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { RELEASES, releaseCatalog } from '../src/catalog/releases.js';
 import { compareRecordings, imageKey, lcsLength, meetsTargets, recordedStarts, scoreStart, startSequence, TARGETS } from '../src/fidelity/index.js';
 import { buildPe, IMAGE_FILE_MACHINE_AMD64, Kernel } from '../src/index.js';
-import { cli } from './helpers/cli.js';
+import { writeFileSync } from 'node:fs';
+import { cli, scratch } from './helpers/cli.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sysmon = join(root, '..', 'shared', 'data', 'sysmon');
@@ -111,6 +112,52 @@ test('a managed (.NET) EXE maps mscoree right after ntdll, then the CLR starts',
   assert.deepEqual(names.slice(0, 8), ['app.exe', 'ntdll.dll', 'mscoree.dll', 'kernel32.dll', 'KernelBase.dll', 'advapi32.dll', 'msvcrt.dll', 'sechost.dll']);
   assert.ok(names.includes('clr.dll') && names.includes('mscorlib.ni.dll'), names.join(' '));
   assert.ok(seen.names.some((n) => n.startsWith('Microsoft.NET\\Framework64\\v4.0.30319\\clr.dll')), 'clr.dll from the Framework folder');
+});
+
+/** One flat Sysmon record, as OTRF writes them. */
+function sysmonLine(eventId: number, fields: Record<string, string>, host = 'WS1'): string {
+  return JSON.stringify({ Channel: 'Microsoft-Windows-Sysmon/Operational', SourceName: 'Microsoft-Windows-Sysmon', Hostname: host, EventID: eventId, ...fields });
+}
+
+test('recorded starts: pid and image tie loads to their start (not the guid); pid reuse closes a start; the build comes from ntdll', async (t) => {
+  const dir = scratch(t);
+  const file = join(dir, 'starts.jsonl');
+  const cmd = 'C:\\Windows\\System32\\cmd.exe';
+  const load = (pid: string, guid: string, dll: string, time: string, version = '10.0.19041.1 (WinBuild.160101.0800)') =>
+    sysmonLine(7, { UtcTime: `2024-01-01 00:00:${time}`, ProcessGuid: guid, ProcessId: pid, Image: cmd, ImageLoaded: dll, FileVersion: version });
+  writeFileSync(file, [
+    // A load before its event 1 (recording order), then the event 1 with another guid.
+    load('100', '{b}', 'C:\\Windows\\System32\\ntdll.dll', '00.001', '10.0.19041.1949 (WinBuild.160101.0800)'),
+    sysmonLine(1, { UtcTime: '2024-01-01 00:00:00.000', ProcessGuid: '{a}', ProcessId: '100', Image: cmd, CommandLine: 'cmd /c dir' }),
+    load('100', '{b}', cmd, '00.002'),
+    load('100', '{b}', 'C:\\Windows\\System32\\kernel32.dll', '00.002'),
+    // Another program with the same pid's loads are not cmd's.
+    sysmonLine(7, { UtcTime: '2024-01-01 00:00:00.003', ProcessGuid: '{b}', ProcessId: '100', Image: 'C:\\x\\other.exe', ImageLoaded: 'C:\\x\\evil.dll' }),
+    // The pid's next event 1 closes the first start.
+    sysmonLine(1, { UtcTime: '2024-01-01 00:00:05.000', ProcessGuid: '{c}', ProcessId: '100', Image: cmd, CommandLine: 'cmd' }),
+    load('100', '{c}', 'C:\\Windows\\System32\\ntdll.dll', '05.001'),
+    '{"truncated": ',
+  ].join('\n'));
+  const problems: string[] = [];
+  const starts = [];
+  for await (const start of recordedStarts([file], { onProblem: (p) => problems.push(p) })) starts.push(start);
+  assert.equal(starts.length, 2);
+  assert.equal(starts[0]!.commandLine, 'cmd /c dir');
+  assert.equal(starts[0]!.build, 19041);
+  assert.deepEqual(startSequence(starts[0]!.image, starts[0]!.loads), ['cmd.exe', 'ntdll.dll', 'kernel32.dll']);
+  assert.deepEqual(starts[1]!.loads, ['C:\\Windows\\System32\\ntdll.dll']);
+  assert.equal(problems.length, 1);
+  assert.match(problems[0]!, /record 8/);
+});
+
+test('recorded starts: a host with no ntdll load takes its build from another inbox image', async (t) => {
+  const dir = scratch(t);
+  const file = join(dir, 'weak.jsonl');
+  writeFileSync(file, sysmonLine(1, { UtcTime: '2024-01-01 00:00:00.000', ProcessGuid: '{a}', ProcessId: '8', Image: 'C:\\Windows\\System32\\sc.exe', CommandLine: 'sc query', FileVersion: '10.0.17763.1 (WinBuild.160101.0800)' }));
+  const starts = [];
+  for await (const start of recordedStarts([file])) starts.push(start);
+  assert.equal(starts.length, 1);
+  assert.equal(starts[0]!.build, 17763);
 });
 
 test('recorded starts: the shared recordings give starts with their host build', async (t) => {

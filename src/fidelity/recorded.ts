@@ -37,6 +37,8 @@ interface OpenStart {
 
 interface HostState {
   build: number | null;
+  /** The build another System32 image's FileVersion gives, for hosts with no ntdll/kernel32/KernelBase load. */
+  weakBuild: number | null;
   live: Map<number, OpenStart>;
   orphans: Map<number, { utcMs: number; image: string; path: string }[]>;
   /** Starts closed before the host's build was known. */
@@ -44,6 +46,8 @@ interface HostState {
 }
 
 const SYSTEM_DLL = /\\windows\\system32\\(ntdll|kernel32|kernelbase)\.dll$/i;
+/** Inbox images, whose FileVersion carries the OS build (`10.0.19041.1`). */
+const SYSTEM_IMAGE = /\\windows\\(system32|syswow64)\\[^\\]+\.(dll|exe)$/i;
 const BUILD_IN_VERSION = /^\s*(?:6\.[0-3]|10\.0)\.(\d{4,5})\./;
 
 /** The build number in a FileVersion such as `10.0.19041.1949 (WinBuild.160101.0800)`. */
@@ -82,13 +86,16 @@ export async function* recordedStarts(inputs: readonly string[], options: Record
     const key = item.hostKey ?? '';
     let host = hosts.get(key);
     if (host === undefined) {
-      host = { build: null, live: new Map(), orphans: new Map(), waiting: [] };
+      host = { build: null, weakBuild: null, live: new Map(), orphans: new Map(), waiting: [] };
       hosts.set(key, host);
     }
     const f = item.fields;
     const pid = Number(f.ProcessId);
     if (!Number.isSafeInteger(pid)) continue;
     const utcMs = parseUtcTime(item.utcTime) ?? 0;
+    if (host.weakBuild === null && item.eventId !== 5 && SYSTEM_IMAGE.test(item.eventId === 7 ? (f.ImageLoaded ?? '') : (f.Image ?? ''))) {
+      host.weakBuild = buildOfFileVersion(f.FileVersion);
+    }
     if (item.eventId === 7) {
       const path = f.ImageLoaded ?? '';
       if (host.build === null && SYSTEM_DLL.test(path)) {
@@ -134,7 +141,8 @@ export async function* recordedStarts(inputs: readonly string[], options: Record
       const done = close(host, open);
       if (done !== null) yield done;
     }
-    for (const start of host.waiting) yield start;
+    // No ntdll, kernel32 or KernelBase load seen: another inbox image's version, if any.
+    for (const start of host.waiting) yield { ...start, build: host.weakBuild };
   }
 }
 
