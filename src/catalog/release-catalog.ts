@@ -186,8 +186,14 @@ function isContract(name: string): boolean {
   return lower.startsWith('api-ms-') || lower.startsWith('ext-ms-');
 }
 
+/** Each rule's `when`, compiled once (the rules are immutable data). */
+const compiled = new WeakMap<RuntimeRule, RegExp>();
+
 function matches(rule: RuntimeRule, commandLine: string): boolean {
-  return rule.when === undefined || new RegExp(rule.when, 'i').test(commandLine);
+  if (rule.when === undefined) return true;
+  let pattern = compiled.get(rule);
+  if (pattern === undefined) compiled.set(rule, (pattern = new RegExp(rule.when, 'i')));
+  return pattern.test(commandLine);
 }
 
 export type { ReleaseId };
