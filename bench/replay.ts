@@ -3,10 +3,13 @@
 // baseline measured in the same run — reading the same zip member and JSON.parse-ing every line,
 // nothing else (lines split with Buffer.indexOf; also with node:readline, as bench/detect.ts
 // does). Also shown: the reader alone (readRecords: parse + normalize), and replay with the
-// --sysmon output written (to the null device). Each variant runs ROUNDS times, interleaved, so a
-// busy machine slows them alike; the table gives the median and the best. Peak memory is the
-// high-water mark of process.memoryUsage().rss, sampled while each variant runs. A second table
-// replays only the records that drive the kernel (Sysmon 1/5/6/7), the worst case per record.
+// --sysmon output written (to the null device). Each variant runs ROUNDS times (default 7),
+// interleaved, so a busy machine slows them alike; the table gives the median and the best, the
+// median of each round's own ratio to that round's baseline (paired: drift in the machine's load
+// cancels out), and the process's CPU time (user + system, all threads: zlib's included), which a
+// machine shared with other work disturbs less than the wall clock. Peak memory is the high-water
+// mark of process.memoryUsage().rss, sampled while each variant runs. A second table replays only
+// the records that drive the kernel (Sysmon 1/5/6/7), the worst case per record.
 // Targets: replay ≤ 2× the parse baseline, ≤ 3× with --sysmon output. Run: node --import tsx bench/replay.ts [file.zip]
 import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -23,7 +26,7 @@ import { exampleDriverFile } from '../src/scenario/user-driver.js';
 import { machineLine, printTable, type Row } from './report.js';
 
 const file = process.argv[2] ?? new URL('../../shared/data/sysmon/otrf/metasploit_logonpasswords_lsass_memory_dump.zip', import.meta.url).pathname;
-const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const ROUNDS = Number(process.env.ROUNDS ?? 7);
 
 if (!existsSync(file)) {
   console.log(`bench/replay: ${file} not found (the shared LSASS recording); nothing measured`);
@@ -126,17 +129,19 @@ interface Variant {
   name: string;
   run: () => Promise<number>;
   ms: number[];
+  /** CPU milliseconds (user + system) of each round. */
+  cpu: number[];
   peakRss: number;
   records: number;
 }
 
 const [records, inflated] = await parseOnly(); // also warms the zip code and the file cache
 const variants: Variant[] = [
-  { name: 'baseline: read + JSON.parse', run: async () => (await parseOnly())[0], ms: [], peakRss: 0, records: 0 },
-  { name: 'baseline, lines by readline', run: parseReadline, ms: [], peakRss: 0, records: 0 },
-  { name: 'reader (readRecords)', run: readOnly, ms: [], peakRss: 0, records: 0 },
-  { name: 'replay, sysmon driver', run: replayOnly, ms: [], peakRss: 0, records: 0 },
-  { name: 'replay --sysmon, output written', run: replaySysmon, ms: [], peakRss: 0, records: 0 },
+  { name: 'baseline: read + JSON.parse', run: async () => (await parseOnly())[0], ms: [], cpu: [], peakRss: 0, records: 0 },
+  { name: 'baseline, lines by readline', run: parseReadline, ms: [], cpu: [], peakRss: 0, records: 0 },
+  { name: 'reader (readRecords)', run: readOnly, ms: [], cpu: [], peakRss: 0, records: 0 },
+  { name: 'replay, sysmon driver', run: replayOnly, ms: [], cpu: [], peakRss: 0, records: 0 },
+  { name: 'replay --sysmon, output written', run: replaySysmon, ms: [], cpu: [], peakRss: 0, records: 0 },
 ];
 await replayOnly(); // loads the driver modules once (tsx compiles them), as a long replay would have
 
@@ -145,9 +150,12 @@ for (let round = 0; round < ROUNDS; round++) {
     global.gc?.();
     let peak = process.memoryUsage().rss;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+    const cpu = process.cpuUsage();
     const start = performance.now();
     variant.records = await variant.run();
     variant.ms.push(performance.now() - start);
+    const used = process.cpuUsage(cpu);
+    variant.cpu.push((used.user + used.system) / 1000);
     clearInterval(sampler);
     variant.peakRss = Math.max(variant.peakRss, peak, process.memoryUsage().rss);
   }
@@ -156,6 +164,8 @@ for (let round = 0; round < ROUNDS; round++) {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const best = (xs: number[]) => Math.min(...xs);
 const base = variants[0]!;
+/** The median of each round's ratio to the same round's baseline. */
+const paired = (v: Variant, b: Variant) => median(v.ms.map((ms, round) => ms / b.ms[round]!));
 const rows: Row[] = variants.map((v) => ({
   variant: v.name,
   'median ms': median(v.ms),
@@ -164,6 +174,9 @@ const rows: Row[] = variants.map((v) => ({
   'MB/s': (inflated / 2 ** 20) / (median(v.ms) / 1000),
   'vs baseline (median)': `${(median(v.ms) / median(base.ms)).toFixed(2)}×`,
   'vs baseline (best)': `${(best(v.ms) / best(base.ms)).toFixed(2)}×`,
+  'vs baseline (paired)': `${paired(v, base).toFixed(2)}×`,
+  'CPU ms': median(v.cpu),
+  'vs baseline (CPU)': `${(median(v.cpu) / median(base.cpu)).toFixed(2)}×`,
   'vs readline baseline': `${(median(v.ms) / median(variants[1]!.ms)).toFixed(2)}×`,
   'peak RSS MB': Math.round(v.peakRss / 2 ** 20),
 }));
@@ -185,8 +198,8 @@ async function replayDriving(): Promise<number> {
   return (await replay([driving], { drivers: [sysmon], observer: { onRecord: () => void sink++ } })).stats.records;
 }
 const drivingVariants: Variant[] = [
-  { name: 'baseline: read + JSON.parse', run: parseDriving, ms: [], peakRss: 0, records: 0 },
-  { name: 'replay, sysmon driver', run: replayDriving, ms: [], peakRss: 0, records: 0 },
+  { name: 'baseline: read + JSON.parse', run: parseDriving, ms: [], cpu: [], peakRss: 0, records: 0 },
+  { name: 'replay, sysmon driver', run: replayDriving, ms: [], cpu: [], peakRss: 0, records: 0 },
 ];
 for (let round = 0; round < ROUNDS; round++) {
   for (const variant of drivingVariants) {

@@ -16,7 +16,7 @@ import {
 } from 'psnotify';
 import type { DriverOutput, ExampleDriver } from './example-driver.js';
 import { registerImageNotify } from './register.js';
-import { envelope, utcTime } from './sysmon-record.js';
+import { envelope, imageLoadRecord, utcTime } from './sysmon-record.js';
 
 export const description = 'Sysmon-style telemetry: event 7 ImageLoad, 6 DriverLoad and 1 ProcessCreate records';
 export const fileName = 'sysmon.sys';
@@ -135,8 +135,7 @@ export function recorder(kernel: Kernel, output: DriverOutput, options: SysmonOp
         ParentCommandLine: parent ? parent.commandLine : '-',
       }));
     }
-    output.event(envelope(7, hostname, now, {
-      RuleName: '-',
+    output.event(imageLoadRecord(hostname, now, {
       UtcTime: utcTime(now),
       ProcessGuid: guid,
       ProcessId: String(processId),

@@ -1,11 +1,13 @@
 // replay(): recordings in, one kernel per host driven by them, the drivers' output and every
 // notification out through the observer, and the accounting back. Streams: a record is read,
 // classified, and either counted as skipped at once or put in its host's reorder window; memory is
-// the hosts' live state (processes, images, drivers) plus one window of records per host.
+// the hosts' live state (processes, images, drivers) plus one window of records per host. Records
+// come from the reader a chunk's worth at a time; those that do not drive the kernel (other
+// channels, other Sysmon events) come already classified, their fields never built.
 import { BugCheck, Deadlock } from '../index.js';
-import { isSysmon, readRecords, type BadRecord, type FileError, type ReplayRecord } from './input/index.js';
+import { readRecordBatches, type BadRecord, type FileError, type ReplayRecord } from './input/index.js';
 import { NO_WATCH } from '../scenario/driver-watch.js';
-import { DRIVING_EVENTS, eventOf, placeOf } from './event.js';
+import { DRIVING_EVENTS, eventOf, placeOf, READ_FIELDS } from './event.js';
 import { ReplayHost, StrictStop, type HostContext } from './host.js';
 import { HostFilter } from './shard.js';
 import { ReplayStats, type SkipReason } from './stats.js';
@@ -147,13 +149,19 @@ export async function replay(inputs: string[], options: ReplayOptions = {}): Pro
   const skip = (reason: SkipReason) => stats.countSkipped(reason);
   const onProgress = observer.onProgress;
   const readOptions = {
+    select: (eventId: number, sysmon: boolean) => sysmon && DRIVING_EVENTS.has(eventId),
+    fieldNames: READ_FIELDS,
     ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
     ...(options.allowPipes !== undefined ? { allowPipes: options.allowPipes } : {}),
     ...(onProgress !== undefined ? { onProgress: (bytesRead: number, totalBytes: number | null) => onProgress({ bytesRead, totalBytes, records: stats.records }) } : {}),
   };
 
   try {
-    for await (const item of readRecords(inputs, readOptions)) {
+    for await (const batch of readRecordBatches(inputs, readOptions)) for (const item of batch) {
+      if (item.kind === 'skipped') {
+        skip(item.sysmon ? otherEvent(item.eventId) : 'not-sysmon');
+        continue;
+      }
       if (item.kind === 'file-error') {
         stats.fileErrors++;
         if (item.stopped) sawFileError = true;
@@ -163,14 +171,6 @@ export async function replay(inputs: string[], options: ReplayOptions = {}): Pro
       if (item.kind === 'bad') {
         skip(item.code);
         context.report(badProblem(item));
-        continue;
-      }
-      if (!isSysmon(item.channel, item.provider)) {
-        skip('not-sysmon');
-        continue;
-      }
-      if (!DRIVING_EVENTS.has(item.eventId)) {
-        skip(otherEvent(item.eventId));
         continue;
       }
       const hostName = item.host ?? NO_HOST;

@@ -1,12 +1,70 @@
 // A Sysmon record that drives the kernel (events 1, 5, 6, 7), reduced to what replay keeps while it
-// waits in a host's reorder window: the fields, the place, the time. The parsed record (`raw`) is
-// not kept, so a window costs a few hundred bytes per record.
+// waits in a host's reorder window: the fields replay reads, the place, the time. Neither the parsed
+// record (`raw`) nor its other fields are kept, so a window costs a few hundred bytes per record.
 import type { ReplayRecord } from './input/index.js';
 import type { Timed } from './reorder.js';
 
 export type DrivingEventId = 1 | 5 | 6 | 7;
 
 export const DRIVING_EVENTS: ReadonlySet<number> = new Set([1, 5, 6, 7]);
+
+/** The fields replay reads (docs/replay.md): what the kernel calls take, and the file facts. */
+export type EventFields = {
+  readonly Image: string | undefined;
+  readonly ImageLoaded: string | undefined;
+  readonly ProcessGuid: string | undefined;
+  readonly ParentProcessId: string | undefined;
+  readonly CommandLine: string | undefined;
+  readonly FileVersion: string | undefined;
+  readonly Description: string | undefined;
+  readonly Product: string | undefined;
+  readonly Company: string | undefined;
+  readonly OriginalFileName: string | undefined;
+  readonly Hashes: string | undefined;
+  readonly Signed: string | undefined;
+  readonly Signature: string | undefined;
+  readonly SignatureStatus: string | undefined;
+};
+
+/** Every field replay reads from a record: EventFields, ProcessId and UtcTime (the reader builds only these). */
+export const READ_FIELDS: readonly string[] = [
+  'UtcTime',
+  'ProcessId',
+  'Image',
+  'ImageLoaded',
+  'ProcessGuid',
+  'ParentProcessId',
+  'CommandLine',
+  'FileVersion',
+  'Description',
+  'Product',
+  'Company',
+  'OriginalFileName',
+  'Hashes',
+  'Signed',
+  'Signature',
+  'SignatureStatus',
+];
+
+/** Copies what replay reads out of a record's fields (one object shape for all events). */
+function eventFields(fields: Record<string, string>): EventFields {
+  return {
+    Image: fields.Image,
+    ImageLoaded: fields.ImageLoaded,
+    ProcessGuid: fields.ProcessGuid,
+    ParentProcessId: fields.ParentProcessId,
+    CommandLine: fields.CommandLine,
+    FileVersion: fields.FileVersion,
+    Description: fields.Description,
+    Product: fields.Product,
+    Company: fields.Company,
+    OriginalFileName: fields.OriginalFileName,
+    Hashes: fields.Hashes,
+    Signed: fields.Signed,
+    Signature: fields.Signature,
+    SignatureStatus: fields.SignatureStatus,
+  };
+}
 
 export interface ReplayEvent extends Timed {
   eventId: DrivingEventId;
@@ -16,7 +74,7 @@ export interface ReplayEvent extends Timed {
   /** ProcessId (events 1, 5, 7); 0 for event 6. */
   pid: number;
   utcTime: string;
-  fields: Record<string, string>;
+  fields: EventFields;
   file: string;
   member?: string;
   record: number;
@@ -38,7 +96,7 @@ export function eventOf(record: ReplayRecord, host: string, hostKey: string, utc
     hostKey,
     pid,
     utcTime: record.utcTime ?? '',
-    fields: record.fields,
+    fields: eventFields(record.fields),
     file: record.file,
     record: record.record,
     wow64Load: record.eventId === 7 && /\\syswow64\\/i.test(record.fields.ImageLoaded ?? ''),

@@ -23,7 +23,7 @@ import {
 } from '../index.js';
 import { NO_WATCH, watchDriver, type DriverWatch } from '../scenario/driver-watch.js';
 import { loadDriverModule, loadRecorder } from '../scenario/user-driver.js';
-import { placeOf, type ReplayEvent } from './event.js';
+import { placeOf, type EventFields, type ReplayEvent } from './event.js';
 import { isSystem32Key, isWow64Key, NTDLL, NTDLL32, NTDLL32_KEY, NTDLL_KEY, pathKey, volumePathOf } from './paths.js';
 import { ReorderBuffer, type ReplayOrder } from './reorder.js';
 import { fnv1a32 } from './shard.js';
@@ -309,7 +309,7 @@ export class ReplayHost {
    * The record's file facts for the file, as sensors will read them (`kernel.setFileFacts`), right
    * before its load; skipped when the file already has exactly these (most loads of a DLL do).
    */
-  #setFacts(image: MappedPath, fields: Record<string, string>, loaded: string): void {
+  #setFacts(image: MappedPath, fields: EventFields, loaded: string): void {
     const file = this.#files.get(image.key)!;
     const last = file.facts;
     if (

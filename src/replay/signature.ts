@@ -36,7 +36,7 @@ export const WINDOWS_LABEL = WINDOWS;
  * | true | Valid | any other signer | AUTHENTICODE (4) / embedded (1) |
  * | anything else (false, missing, Expired, Revoked, Unavailable, …) | | | UNSIGNED (1) / none (0) |
  */
-export function labelOf(fields: Record<string, string>): Label {
+export function labelOf(fields: Readonly<Partial<Record<string, string>>>): Label {
   if ((fields.Signed ?? '').toLowerCase() !== 'true') return UNSIGNED;
   if ((fields.SignatureStatus ?? '').toLowerCase() !== 'valid') return UNSIGNED;
   const signer = (fields.Signature ?? '').trim().toLowerCase();
@@ -46,7 +46,7 @@ export function labelOf(fields: Record<string, string>): Label {
 }
 
 /** The fields of a record a sensor reads back through `kernel.fileFacts`, as recorded ('-' when absent). */
-export function factsOf(fields: Record<string, string>, path: string): ImageFileFacts {
+export function factsOf(fields: Readonly<Partial<Record<string, string>>>, path: string): ImageFileFacts {
   return {
     path,
     FileVersion: fields.FileVersion ?? '-',

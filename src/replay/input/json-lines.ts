@@ -1,7 +1,13 @@
 // JSON lines: one record per line, split on LF (a CR before it is dropped), blank lines skipped and not
 // counted. A line over the record cap is reported once and skipped up to its end, never buffered whole.
+// Items come out in batches, one per input chunk (a few hundred records), so the layers above pay one
+// await per chunk rather than per record; each goes through `convert` as soon as it is parsed (the
+// caller's normalization), so a batch holds the converted items, not the parsed values.
 import type { Chunks } from './bytes.js';
 import type { RawItem } from './types.js';
+
+/** What a format reader does with each item it reads (readStream: place and normalize it). */
+export type Convert<T> = (item: RawItem) => T;
 
 const EXCERPT = 120;
 
@@ -13,7 +19,7 @@ function isBlank(text: string): boolean {
   return text.trim().length === 0;
 }
 
-export async function* readJsonLines(chunks: Chunks, maxRecordBytes: number): AsyncGenerator<RawItem> {
+export async function* readJsonLines<T>(chunks: Chunks, maxRecordBytes: number, convert: Convert<T>): AsyncGenerator<T[]> {
   let record = 0;
   let line = 0;
   let pending: Buffer[] = [];
@@ -21,31 +27,35 @@ export async function* readJsonLines(chunks: Chunks, maxRecordBytes: number): As
   /** Inside a line that already went over the cap: drop bytes up to the next LF. */
   let skipping = false;
   let first = true;
+  let out: T[] = [];
+  const emit = (item: RawItem): void => {
+    out.push(convert(item));
+  };
 
-  function* handle(buf: Buffer, lineNo: number): Generator<RawItem> {
-    let end = buf.length;
-    if (end > 0 && buf[end - 1] === 0x0d) end--;
-    if (end > maxRecordBytes) {
+  /** The line `buf[start, end)` (its LF excluded) → out. */
+  function handle(buf: Buffer, start: number, end: number, lineNo: number): void {
+    if (end > start && buf[end - 1] === 0x0d) end--;
+    if (end - start > maxRecordBytes) {
       record++;
-      yield { kind: 'bad', record, line: lineNo, code: 'too-large', reason: `line is longer than the ${maxRecordBytes}-byte record cap` };
+      emit({ kind: 'bad', record, line: lineNo, code: 'too-large', reason: `line is longer than the ${maxRecordBytes}-byte record cap` });
       return;
     }
-    const text = buf.toString('utf8', 0, end);
+    const text = buf.toString('utf8', start, end);
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
       if (isBlank(text)) return;
       record++;
-      yield { kind: 'bad', record, line: lineNo, code: 'invalid-json', reason: `invalid JSON: ${(error as Error).message}`, excerpt: excerptOf(text) };
+      emit({ kind: 'bad', record, line: lineNo, code: 'invalid-json', reason: `invalid JSON: ${(error as Error).message}`, excerpt: excerptOf(text) });
       return;
     }
     if (Array.isArray(value)) {
       // A line holding an array of records: each element is a record of its own.
-      for (const element of value) yield { kind: 'value', value: element, record: ++record, line: lineNo };
+      for (const element of value) emit({ kind: 'value', value: element, record: ++record, line: lineNo });
       return;
     }
-    yield { kind: 'value', value, record: ++record, line: lineNo };
+    emit({ kind: 'value', value, record: ++record, line: lineNo });
   }
 
   for await (let chunk of chunks) {
@@ -65,29 +75,36 @@ export async function* readJsonLines(chunks: Chunks, maxRecordBytes: number): As
         const joined = Buffer.concat(pending, pendingSize + newline - start);
         pending = [];
         pendingSize = 0;
-        yield* handle(joined, line);
+        handle(joined, 0, joined.length, line);
       } else {
-        yield* handle(chunk.subarray(start, newline), line);
+        handle(chunk, start, newline, line);
       }
       start = newline + 1;
     }
-    if (skipping || start >= chunk.length) continue;
-    const rest = chunk.subarray(start);
-    if (pendingSize + rest.length > maxRecordBytes + 1) {
-      // Over the cap with no line end in sight: report now, then skip to the next LF.
-      record++;
-      yield { kind: 'bad', record, line: line + 1, code: 'too-large', reason: `line is longer than the ${maxRecordBytes}-byte record cap` };
-      pending = [];
-      pendingSize = 0;
-      skipping = true;
-      continue;
+    if (!skipping && start < chunk.length) {
+      const rest = chunk.subarray(start);
+      if (pendingSize + rest.length > maxRecordBytes + 1) {
+        // Over the cap with no line end in sight: report now, then skip to the next LF.
+        record++;
+        emit({ kind: 'bad', record, line: line + 1, code: 'too-large', reason: `line is longer than the ${maxRecordBytes}-byte record cap` });
+        pending = [];
+        pendingSize = 0;
+        skipping = true;
+      } else {
+        // Copy: the chunk may be large, and only its tail is needed.
+        pending.push(Buffer.from(rest));
+        pendingSize += rest.length;
+      }
     }
-    // Copy: the chunk may be large, and only its tail is needed.
-    pending.push(Buffer.from(rest));
-    pendingSize += rest.length;
+    if (out.length > 0) {
+      yield out;
+      out = [];
+    }
   }
   if (!skipping && pendingSize > 0) {
     line++;
-    yield* handle(Buffer.concat(pending, pendingSize), line);
+    const joined = Buffer.concat(pending, pendingSize);
+    handle(joined, 0, joined.length, line);
   }
+  if (out.length > 0) yield out;
 }

@@ -2,8 +2,9 @@
 // optionally inside top-level arrays whose elements are then the records. A byte scanner finds where
 // each value ends (string/escape/nesting state); only the current value is buffered, up to the cap.
 // A raw line break inside a string is not JSON: the value is reported and scanning resumes there.
+// Items come out in batches, one per input chunk, each through the caller's `convert` (json-lines.ts).
 import type { Chunks } from './bytes.js';
-import { excerptOf } from './json-lines.js';
+import { excerptOf, type Convert } from './json-lines.js';
 import type { RawItem } from './types.js';
 
 const QUOTE = 0x22;
@@ -19,7 +20,7 @@ function isDelimiter(b: number): boolean {
   return isSpace(b) || b === 0x2c || b === 0x5b || b === 0x5d || b === 0x7b || b === 0x7d || b === QUOTE;
 }
 
-export async function* readJsonStream(chunks: Chunks, maxRecordBytes: number): AsyncGenerator<RawItem> {
+export async function* readJsonStream<T>(chunks: Chunks, maxRecordBytes: number, convert: Convert<T>): AsyncGenerator<T[]> {
   let record = 0;
   let newlines = 0;
   // Between values, or inside one:
@@ -35,6 +36,10 @@ export async function* readJsonStream(chunks: Chunks, maxRecordBytes: number): A
   let size = 0;
   let tooLarge = false;
   let first = true;
+  let out: T[] = [];
+  const emit = (item: RawItem): void => {
+    out.push(convert(item));
+  };
 
   function finish(chunk: Buffer, from: number, to: number): Exclude<RawItem, { kind: 'file-error' }> {
     record++;
@@ -72,7 +77,7 @@ export async function* readJsonStream(chunks: Chunks, maxRecordBytes: number): A
           else if (b === BACKSLASH) escape = true;
           else if (b === QUOTE) {
             inString = false;
-            if (depth === 0) yield finish(chunk, from, i + 1);
+            if (depth === 0) emit(finish(chunk, from, i + 1));
           } else if (b === LF) {
             // JSON strings hold no raw line break: the value is broken; resume after this line.
             newlines++;
@@ -80,15 +85,17 @@ export async function* readJsonStream(chunks: Chunks, maxRecordBytes: number): A
             escape = false;
             depth = 0;
             const item = finish(chunk, from, i);
-            yield item.kind === 'bad' && item.code === 'too-large'
-              ? item
-              : { kind: 'bad', record: item.record, line: startLine, code: 'invalid-json', reason: 'invalid JSON: line break inside a string (truncated value?)', excerpt: item.kind === 'bad' ? item.excerpt : undefined };
+            emit(
+              item.kind === 'bad' && item.code === 'too-large'
+                ? item
+                : { kind: 'bad', record: item.record, line: startLine, code: 'invalid-json', reason: 'invalid JSON: line break inside a string (truncated value?)', excerpt: item.kind === 'bad' ? item.excerpt : undefined },
+            );
           }
           continue;
         }
         if (primitive) {
           if (isDelimiter(b)) {
-            yield finish(chunk, from, i);
+            emit(finish(chunk, from, i));
             i--; // look at the delimiter again, between values
           }
           continue;
@@ -97,7 +104,7 @@ export async function* readJsonStream(chunks: Chunks, maxRecordBytes: number): A
         else if (b === 0x7b || b === 0x5b) depth++;
         else if (b === 0x7d || b === 0x5d) {
           depth--;
-          if (depth === 0) yield finish(chunk, from, i + 1);
+          if (depth === 0) emit(finish(chunk, from, i + 1));
         } else if (b === LF) newlines++;
         continue;
       }
@@ -123,7 +130,7 @@ export async function* readJsonStream(chunks: Chunks, maxRecordBytes: number): A
       else if (b === QUOTE) inString = true;
       else if (b === 0x7d || b === 0x5d) {
         // A stray closing bracket: a one-byte bad value.
-        yield finish(chunk, i, i + 1);
+        emit(finish(chunk, i, i + 1));
       } else primitive = true;
     }
     if (inValue) {
@@ -139,19 +146,24 @@ export async function* readJsonStream(chunks: Chunks, maxRecordBytes: number): A
       }
       from = 0;
     }
+    if (out.length > 0) {
+      yield out;
+      out = [];
+    }
   }
   if (inValue) {
     if (primitive) {
-      yield finish(Buffer.alloc(0), 0, 0);
+      emit(finish(Buffer.alloc(0), 0, 0));
     } else {
       record++;
-      yield {
+      emit({
         kind: 'bad',
         record,
         line: startLine,
         code: tooLarge ? 'too-large' : 'invalid-json',
         reason: tooLarge ? `JSON value is larger than the ${maxRecordBytes}-byte record cap` : 'invalid JSON: the input ends inside this value (truncated)',
-      };
+      });
     }
   }
+  if (out.length > 0) yield out;
 }

@@ -64,14 +64,38 @@ export function fillMessageFields(fields: Record<string, string>, message: strin
  * is not a `Key: Value` line (say, the tail of a multi-line value): then only a full parse can tell.
  */
 export function lastMessageFieldPresent(fields: Record<string, string>, message: string): boolean {
+  const name = lastMessageField(message);
+  return name === '' || (name !== null && Object.hasOwn(fields, name));
+}
+
+/**
+ * The key of the message's last line: '' for a title alone (no fields), null when the last line is
+ * not a `Key: Value` line (lastMessageFieldPresent's test, for a caller that keeps its fields apart).
+ */
+export function lastMessageField(message: string): string | null {
   let end = message.length;
   while (end > 0 && (message.charCodeAt(end - 1) === 0x0a || message.charCodeAt(end - 1) === CR)) end--;
   const start = message.lastIndexOf('\n', end - 1) + 1;
-  if (start === 0) return true; // a title alone: no fields
+  if (start === 0) return ''; // a title alone: no fields
   let k = start;
   while (k < end && isKeyChar(message.charCodeAt(k))) k++;
-  if (k === start || k + 1 >= end || message.charCodeAt(k) !== COLON || message.charCodeAt(k + 1) !== SPACE) return false;
-  return Object.hasOwn(fields, message.slice(start, k));
+  if (k === start || k + 1 >= end || message.charCodeAt(k) !== COLON || message.charCodeAt(k + 1) !== SPACE) return null;
+  return message.slice(start, k);
+}
+
+const needles = new Map<string, string>();
+
+/**
+ * Whether fillMessageFields would find the field `name` (a name of key characters) in `message`: a
+ * line after the title starting `name: `. One indexOf, nothing copied.
+ */
+export function messageHasField(message: string, name: string): boolean {
+  let needle = needles.get(name);
+  if (needle === undefined) {
+    needle = `\n${name}: `;
+    if (needles.size < 64) needles.set(name, needle);
+  }
+  return message.indexOf(needle) >= 0;
 }
 
 /** The `Key: Value` fields of a rendered message (rules as for fillMessageFields). */

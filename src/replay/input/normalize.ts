@@ -1,19 +1,20 @@
 // One parsed record → a ReplayRecord (or a located BadRecord): recognizes the flat (OTRF / NXLog),
 // Winlogbeat and Windows-event (`Event.System` / `Event.EventData`) shapes, takes host, channel,
 // provider, event id and time from where each shape keeps them, flattens the event data to strings,
-// and fills fields missing from the structure out of the rendered `Message` text.
+// and fills fields missing from the structure out of the rendered `Message` text. (select.ts: the
+// same for a caller that wants only some records, or only some fields.)
 import { fillMessageFields, lastMessageFieldPresent } from './message.js';
 import { isSysmon, missingSysmonField } from './sysmon.js';
 import type { BadRecord, RecordPlace, RecordShape, ReplayRecord } from './types.js';
 
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 
-function isObject(value: unknown): value is Obj {
+export function isObject(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A scalar as the recording shows it; null for anything else (objects, arrays, null). */
-function scalar(value: unknown): string | null {
+export function scalar(value: unknown): string | null {
   switch (typeof value) {
     case 'string':
       return value;
@@ -46,7 +47,7 @@ function attribute(node: unknown, name: string): string | null {
   return scalar(node[name]);
 }
 
-function firstString(...values: unknown[]): string | null {
+export function firstString(...values: unknown[]): string | null {
   for (const value of values) {
     const s = scalar(value);
     if (s !== null) return s;
@@ -122,72 +123,102 @@ function userDataFields(fields: Record<string, string>, data: unknown): void {
   }
 }
 
-interface Extracted {
+/** What says what a record is — its shape, event id, channel and provider — found without building fields. */
+export interface Header {
   shape: RecordShape;
+  /** Where the shape keeps the rest: `System` (event), `winlog` (winlogbeat), the record (flat). */
+  node: Obj;
+  /** The event shape's `Event` (or the record when `System` is at the top). */
+  body: Obj;
   eventId: unknown;
   eventIdField: string;
-  host: string | null;
   channel: string | null;
   provider: string | null;
+}
+
+export function headerOf(obj: Obj): Header {
+  const event = obj['Event'];
+  const system = isObject(event) ? event['System'] : obj['System'];
+  if (isObject(system)) {
+    const eventIdNode = system['EventID'];
+    return {
+      shape: 'event',
+      node: system,
+      body: isObject(event) ? event : obj,
+      eventId: isObject(eventIdNode) ? text(eventIdNode) : eventIdNode,
+      eventIdField: 'Event.System.EventID',
+      channel: text(system['Channel']),
+      provider: attribute(system['Provider'], 'Name'),
+    };
+  }
+  const winlog = obj['winlog'];
+  if (isObject(winlog)) {
+    const ecsEvent = obj['event'];
+    return {
+      shape: 'winlogbeat',
+      node: winlog,
+      body: obj,
+      eventId: winlog['event_id'] ?? (isObject(ecsEvent) ? ecsEvent['code'] : undefined),
+      eventIdField: 'winlog.event_id',
+      channel: scalar(winlog['channel']),
+      provider: scalar(winlog['provider_name']),
+    };
+  }
+  return {
+    shape: 'flat',
+    node: obj,
+    body: obj,
+    eventId: obj['EventID'],
+    eventIdField: 'EventID',
+    channel: scalar(obj['Channel']),
+    provider: firstString(obj['SourceName'], obj['ProviderName'], obj['Provider_Name']),
+  };
+}
+
+interface Rest {
+  host: string | null;
   created: string | null;
   message: string | null;
   fields: Record<string, string>;
 }
 
-function extract(obj: Obj): Extracted {
-  const event = obj['Event'];
-  const system = isObject(event) ? event['System'] : obj['System'];
-  if (isObject(system)) {
-    const body = isObject(event) ? event : obj;
-    const fields: Record<string, string> = {};
-    if (body['EventData'] !== undefined) eventDataFields(fields, body['EventData']);
-    else userDataFields(fields, body['UserData']);
-    const rendering = body['RenderingInfo'];
-    const eventIdNode = system['EventID'];
-    return {
-      shape: 'event',
-      eventId: isObject(eventIdNode) ? text(eventIdNode) : eventIdNode,
-      eventIdField: 'Event.System.EventID',
-      host: text(system['Computer']),
-      channel: text(system['Channel']),
-      provider: attribute(system['Provider'], 'Name'),
-      created: attribute(system['TimeCreated'], 'SystemTime'),
-      message: firstString(obj['Message'], isObject(rendering) ? text(rendering['Message']) : null),
-      fields,
-    };
-  }
-  const winlog = obj['winlog'];
-  if (isObject(winlog)) {
-    const fields: Record<string, string> = {};
-    const data = winlog['event_data'] ?? winlog['user_data'];
-    if (isObject(data)) copyScalars(fields, data, null);
-    const host = obj['host'];
-    const ecsEvent = obj['event'];
-    return {
-      shape: 'winlogbeat',
-      eventId: winlog['event_id'] ?? (isObject(ecsEvent) ? ecsEvent['code'] : undefined),
-      eventIdField: 'winlog.event_id',
-      host: firstString(winlog['computer_name'], isObject(host) ? host['name'] : null),
-      channel: scalar(winlog['channel']),
-      provider: scalar(winlog['provider_name']),
-      created: firstString(obj['@timestamp'], winlog['time_created']),
-      message: firstString(obj['message'], obj['Message']),
-      fields,
-    };
-  }
+/** The rest of a record: host, creation time, message, and its fields from the structure. */
+function extract(obj: Obj, h: Header): Rest {
   const fields: Record<string, string> = {};
-  copyScalars(fields, obj, 'Message');
-  return {
-    shape: 'flat',
-    eventId: obj['EventID'],
-    eventIdField: 'EventID',
-    host: firstString(obj['Hostname'], obj['Computer'], obj['ComputerName'], obj['MachineName']),
-    channel: scalar(obj['Channel']),
-    provider: firstString(obj['SourceName'], obj['ProviderName'], obj['Provider_Name']),
-    created: firstString(obj['TimeCreated'], obj['@timestamp'], obj['EventTime']),
-    message: scalar(obj['Message']),
-    fields,
-  };
+  switch (h.shape) {
+    case 'event': {
+      const { node: system, body } = h;
+      if (body['EventData'] !== undefined) eventDataFields(fields, body['EventData']);
+      else userDataFields(fields, body['UserData']);
+      const rendering = body['RenderingInfo'];
+      return {
+        host: text(system['Computer']),
+        created: attribute(system['TimeCreated'], 'SystemTime'),
+        message: firstString(obj['Message'], isObject(rendering) ? text(rendering['Message']) : null),
+        fields,
+      };
+    }
+    case 'winlogbeat': {
+      const winlog = h.node;
+      const data = winlog['event_data'] ?? winlog['user_data'];
+      if (isObject(data)) copyScalars(fields, data, null);
+      const host = obj['host'];
+      return {
+        host: firstString(winlog['computer_name'], isObject(host) ? host['name'] : null),
+        created: firstString(obj['@timestamp'], winlog['time_created']),
+        message: firstString(obj['message'], obj['Message']),
+        fields,
+      };
+    }
+    case 'flat':
+      copyScalars(fields, obj, 'Message');
+      return {
+        host: firstString(obj['Hostname'], obj['Computer'], obj['ComputerName'], obj['MachineName']),
+        created: firstString(obj['TimeCreated'], obj['@timestamp'], obj['EventTime']),
+        message: scalar(obj['Message']),
+        fields,
+      };
+  }
 }
 
 export interface NormalizeOptions {
@@ -195,32 +226,30 @@ export interface NormalizeOptions {
   requireSysmonFields?: boolean;
 }
 
-function bad(place: RecordPlace, code: BadRecord['code'], reason: string, field?: string): BadRecord {
+export function bad(place: RecordPlace, code: BadRecord['code'], reason: string, field?: string): BadRecord {
   const out: BadRecord = { kind: 'bad', ...place, code, reason };
   if (field !== undefined) out.field = field;
   return out;
 }
 
-/**
- * Normalizes one parsed record. Not an object, no event id, an event id that is not an integer, or a
- * Sysmon record without a field it needs (REQUIRED_SYSMON_FIELDS, unless `requireSysmonFields` is
- * false) gives a BadRecord naming the field.
- */
-export function normalizeRecord(value: unknown, place: RecordPlace, options: NormalizeOptions = {}): ReplayRecord | BadRecord {
-  if (!isObject(value)) return bad(place, 'not-object', `record is ${describe(value)}, not a JSON object`);
-  const x = extract(value);
-  if (x.eventId === undefined || x.eventId === null) {
-    return bad(place, 'missing-field', `no event id (${x.eventIdField}) in a ${x.shape} record`, x.eventIdField);
+/** The header's event id, or the bad record saying why there is none. */
+export function eventIdOf(h: Header, place: RecordPlace): number | BadRecord {
+  if (h.eventId === undefined || h.eventId === null) {
+    return bad(place, 'missing-field', `no event id (${h.eventIdField}) in a ${h.shape} record`, h.eventIdField);
   }
-  const eventId = parseEventId(x.eventId);
+  const eventId = parseEventId(h.eventId);
   if (eventId === null) {
-    const shown = JSON.stringify(x.eventId) ?? String(x.eventId);
-    return bad(place, 'invalid-field', `${x.eventIdField} is ${shown.length > 60 ? `${shown.slice(0, 60)}…` : shown}, not a non-negative integer`, x.eventIdField);
+    const shown = JSON.stringify(h.eventId) ?? String(h.eventId);
+    return bad(place, 'invalid-field', `${h.eventIdField} is ${shown.length > 60 ? `${shown.slice(0, 60)}…` : shown}, not a non-negative integer`, h.eventIdField);
   }
-  const sysmon = isSysmon(x.channel, x.provider);
+  return eventId;
+}
+
+export function build(value: Obj, h: Header, eventId: number, sysmon: boolean, place: RecordPlace, options: NormalizeOptions): ReplayRecord | BadRecord {
+  const x = extract(value, h);
   // Structured fields win; Sysmon's rendered message fills in what they lack. It is parsed only when
   // needed: when the structure lacks a required field or the message's last field (docs: Message).
-  if (x.message !== null && (sysmon || (x.channel === null && x.provider === null))) {
+  if (x.message !== null && (sysmon || (h.channel === null && h.provider === null))) {
     if (missingSysmonField(eventId, x.fields) !== null || !lastMessageFieldPresent(x.fields, x.message)) fillMessageFields(x.fields, x.message);
   }
   if (sysmon && options.requireSysmonFields !== false) {
@@ -231,18 +260,35 @@ export function normalizeRecord(value: unknown, place: RecordPlace, options: Nor
       return out;
     }
   }
-  const record: ReplayRecord = {
+  return recordOf(value, h, eventId, place, x.host, x.created, x.fields);
+}
+
+/** The ReplayRecord of a checked record. */
+export function recordOf(value: Obj, h: Header, eventId: number, place: RecordPlace, host: string | null, created: string | null, fields: Record<string, string>): ReplayRecord {
+  return {
     kind: 'record',
     ...place,
-    shape: x.shape,
-    host: x.host,
-    hostKey: x.host === null ? null : x.host.toLowerCase(),
-    channel: x.channel,
-    provider: x.provider,
+    shape: h.shape,
+    host,
+    hostKey: host === null ? null : host.toLowerCase(),
+    channel: h.channel,
+    provider: h.provider,
     eventId,
-    utcTime: x.fields['UtcTime'] ?? x.created,
-    fields: x.fields,
+    utcTime: fields['UtcTime'] ?? created,
+    fields,
     raw: value,
   };
-  return record;
+}
+
+/**
+ * Normalizes one parsed record. Not an object, no event id, an event id that is not an integer, or a
+ * Sysmon record without a field it needs (REQUIRED_SYSMON_FIELDS, unless `requireSysmonFields` is
+ * false) gives a BadRecord naming the field.
+ */
+export function normalizeRecord(value: unknown, place: RecordPlace, options: NormalizeOptions = {}): ReplayRecord | BadRecord {
+  if (!isObject(value)) return bad(place, 'not-object', `record is ${describe(value)}, not a JSON object`);
+  const h = headerOf(value);
+  const eventId = eventIdOf(h, place);
+  if (typeof eventId !== 'number') return eventId;
+  return build(value, h, eventId, isSysmon(h.channel, h.provider), place, options);
 }

@@ -18,8 +18,15 @@ const ALWAYS: readonly string[] = ['UtcTime'];
  * such as ForwardedEvents), both compared case-insensitively.
  */
 export function isSysmon(channel: string | null, provider: string | null): boolean {
+  // The usual spelling first: no lower-cased copy made.
+  if (channel === SYSMON_CHANNEL || provider === SYSMON_PROVIDER) return true;
   if (channel !== null && channel.length === SYSMON_CHANNEL.length && channel.toLowerCase() === 'microsoft-windows-sysmon/operational') return true;
   return provider !== null && provider.length === SYSMON_PROVIDER.length && provider.toLowerCase() === 'microsoft-windows-sysmon';
+}
+
+/** The fields a Sysmon record of this event must carry. */
+export function requiredSysmonFields(eventId: number): readonly string[] {
+  return REQUIRED_SYSMON_FIELDS[eventId] ?? ALWAYS;
 }
 
 /** The first required field a Sysmon record lacks, or null. */

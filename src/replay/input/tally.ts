@@ -1,6 +1,6 @@
 // Accounting: every record read is counted once, as good or as bad with its code, per file (and zip
 // member) and in total; file errors are counted apart (they are not records).
-import type { BadCode, FileErrorCode, ReplayItem } from './types.js';
+import type { BadCode, FileErrorCode, ReadItem } from './types.js';
 
 export interface SourceTally {
   file: string;
@@ -31,11 +31,12 @@ export class ReadTally {
     return entry;
   }
 
-  /** Counts one yielded item. */
-  count(item: ReplayItem): void {
+  /** Counts one yielded item (a SkippedRecord is a good record). */
+  count(item: ReadItem): void {
     const source = this.#source(item.file, item.member);
     switch (item.kind) {
       case 'record':
+      case 'skipped':
         this.#records++;
         this.#good++;
         source.records++;

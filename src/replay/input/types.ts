@@ -106,6 +106,20 @@ export interface FileError {
 
 export type ReplayItem = ReplayRecord | BadRecord | FileError;
 
+/**
+ * A good record that the caller's `select` turned down (readRecordBatches): it passed every check a
+ * ReplayRecord passes, but its fields were not built. Carries what a caller needs to account for it.
+ */
+export interface SkippedRecord extends RecordPlace {
+  kind: 'skipped';
+  eventId: number;
+  /** isSysmon(channel, provider). */
+  sysmon: boolean;
+}
+
+/** What readRecordBatches yields: ReplayItems, plus SkippedRecords when a `select` is given. */
+export type ReadItem = ReplayItem | SkippedRecord;
+
 /** Caps that bound memory and time on hostile input (docs/replay-input.md, "Limits"). */
 export interface ReadLimits {
   /** Largest JSON record (one line, or one object) in bytes. Default 16 MiB. */
