@@ -3,6 +3,14 @@
 // processes, and one scenario step in scenarios of 1,000 / 20,000 steps. Each
 // size is measured in the same run; the ratio of the largest to the smallest
 // must stay ≤ 1.5× (issue 8). Run: npm run bench:growth
+//
+// Maps and process starts are timed in interleaved rounds: every round times
+// each size for 0.1 s, in an order that turns round by round, so a change in
+// the machine's speed during the run (a shared VM) falls on every size alike
+// instead of on whichever ran last. A size's time is the median of its
+// rounds' means (each mean counts every batch, garbage collection included);
+// its ratio is the median of the rounds' ratios (each taken between sizes
+// timed moments apart).
 import { Bench } from 'tinybench';
 import { buildPe, IMAGE_FILE_MACHINE_AMD64, Kernel, type LoadImageNotifyRoutine } from '../src/index.js';
 import { runScenario } from '../src/scenario/run.js';
@@ -27,35 +35,64 @@ function smallKernel(): Kernel {
 
 const meanNs = (bench: Bench, i: number, per: number) => ((bench.tasks[i]!.result as { latency: { mean: number } }).latency.mean * 1e6) / per;
 
+const ROUNDS = 11;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+
+/**
+ * Per size: its time in each round (ns per `per` calls of its task), measured in interleaved
+ * rounds after one unrecorded round (the compiler's warm-up, and the collection of what building
+ * the sizes left behind, fall there rather than on whichever size runs first).
+ */
+async function interleavedRounds(tasks: (() => void)[], per: number): Promise<number[][]> {
+  const times: number[][] = tasks.map(() => []);
+  for (let round = -1; round < ROUNDS; round++) {
+    const bench = new Bench({ time: 100, warmupTime: 20 });
+    // Rotate the order: each size goes first, in the middle and last in some round.
+    const order = tasks.map((_, i) => (i + tasks.length + round) % tasks.length);
+    for (const i of order) bench.add(String(i), tasks[i]!);
+    await bench.run();
+    if (round >= 0) order.forEach((i, at) => times[i]!.push(meanNs(bench, at, per)));
+  }
+  return times;
+}
+
+/** Table rows: each size's median time and the median over rounds of its ratio to the smallest size. */
+function roundRows(label: string, sizes: number[], times: number[][]): Row[] {
+  return sizes.map((size, i) => ({
+    [label]: size,
+    'ns each': median(times[i]!),
+    '× smallest': median(times[i]!.map((ns, round) => ns / times[0]![round]!)),
+  }));
+}
+
 // ---- one more map, at N views -------------------------------------------------
 const VIEW_COUNTS = [1_000, 10_000, 100_000];
 const MAP_BATCH = 100;
-const mapBench = new Bench({ time: 1000, warmupTime: 200 });
-for (const count of VIEW_COUNTS) {
+const mapTasks = VIEW_COUNTS.map((count) => {
   const kernel = smallKernel();
   const process = kernel.createProcess('C:\\Windows\\System32\\host.exe', { suspended: true });
   for (let i = 0; i < count; i++) process.mapImage('C:\\lib\\view.dll');
   const bases: bigint[] = [];
-  mapBench.add(`map at ${count} views`, () => {
+  return () => {
     // Map a batch, then unmap it again, so the process keeps `count` views.
     for (let i = 0; i < MAP_BATCH; i++) bases[i] = process.mapImage('C:\\lib\\view.dll').base;
     for (let i = 0; i < MAP_BATCH; i++) process.unmapView(bases[i]!);
-  });
-}
-await mapBench.run();
+  };
+});
+// A batch of maps is MAP_BATCH maps and MAP_BATCH unmaps.
+const mapTimes = await interleavedRounds(mapTasks, MAP_BATCH);
 
 // ---- one more process start, at N live processes ------------------------------
 const PROCESS_COUNTS = [10, 10_000];
 const START_BATCH = 20;
-const startBench = new Bench({ time: 1000, warmupTime: 200 });
-for (const count of PROCESS_COUNTS) {
+const startTasks = PROCESS_COUNTS.map((count) => {
   const kernel = smallKernel();
   for (let i = 0; i < count; i++) kernel.createProcess('C:\\Windows\\System32\\host.exe');
-  startBench.add(`start at ${count} processes`, () => {
+  return () => {
     for (let i = 0; i < START_BATCH; i++) kernel.createProcess('C:\\Windows\\System32\\host.exe').terminate();
-  });
-}
-await startBench.run();
+  };
+});
+const startTimes = await interleavedRounds(startTasks, START_BATCH);
 
 // ---- one scenario step, in scenarios of N steps -------------------------------
 const STEP_COUNTS = [1_000, 20_000];
@@ -99,8 +136,7 @@ const ratioRows = (label: string, sizes: number[], bench: Bench, per: (i: number
     return { [label]: size, 'ns each': ns, '× smallest': ns / base };
   });
 };
-// A batch of maps is MAP_BATCH maps and MAP_BATCH unmaps.
-printTable('one more map + unmap (ns per pair)', ratioRows('views in the process', VIEW_COUNTS, mapBench, () => MAP_BATCH));
-printTable('one more process start + exit (ns each)', ratioRows('live processes', PROCESS_COUNTS, startBench, () => START_BATCH));
+printTable(`one more map + unmap (ns per pair; median of ${ROUNDS} interleaved rounds)`, roundRows('views in the process', VIEW_COUNTS, mapTimes));
+printTable(`one more process start + exit (ns each; median of ${ROUNDS} interleaved rounds)`, roundRows('live processes', PROCESS_COUNTS, startTimes));
 printTable('one scenario step (ns per step, sysmon driver loaded)', ratioRows('steps in the scenario', STEP_COUNTS, stepBench, (i) => stepsRun[i]!));
 if (sink === 42) console.log('');

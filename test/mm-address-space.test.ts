@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { ALLOCATION_GRANULARITY, AddressSpace, PAGE_SIZE, pageRound } from '../src/mm/address-space.js';
-import { VadTree } from '../src/mm/vad-tree.js';
+import { ALLOCATION_GRANULARITY, AddressSpace, NONE, PAGE_SIZE, pageRound } from '../src/mm/address-space.js';
+import { NONE as NO_RANGE, VadTree } from '../src/mm/vad-tree.js';
 import { Random } from '../src/rtl/random.js';
 
 const G = 0x10000n;
@@ -41,12 +41,19 @@ test('pageRound() rounds a size up to whole 4 KiB pages', () => {
 
 // ---------------------------------------------------------------- construction
 
-test('new AddressSpace() refuses a low end off the 64 KiB grid, an empty range and a span of 2^53 bytes or more', () => {
+test('new AddressSpace() refuses a low end off the 64 KiB grid, an empty range and a span of 2^47 bytes or more', () => {
   assert.equal(ALLOCATION_GRANULARITY, G);
   assert.throws(() => new AddressSpace(0x1000n, USER_HIGH, new Random(1)), RangeError);
   assert.throws(() => new AddressSpace(USER_LOW, USER_LOW, new Random(1)), RangeError);
   assert.throws(() => new AddressSpace(0x20000n, 0x10000n, new Random(1)), RangeError);
   assert.throws(() => new AddressSpace(0n, 1n << 54n, new Random(1)), RangeError);
+  assert.throws(() => new AddressSpace(0n, 1n << 47n, new Random(1)), RangeError);
+  // The largest span allowed: its last granule can still be reserved.
+  const widest = new AddressSpace(0n, (1n << 47n) - G, new Random(1));
+  assert.equal(widest.reserve(0x10000, (1n << 47n) - 2n * G), (1n << 47n) - 2n * G);
+  assert.equal(widest.isFree((1n << 47n) - 2n * G, 1), false);
+  assert.notEqual(widest.release((1n << 47n) - 2n * G), NONE);
+  assert.equal(widest.reservations, 0);
   const space = new AddressSpace(USER_LOW, USER_HIGH, new Random(1));
   assert.equal(space.low, USER_LOW);
   assert.equal(space.high, USER_HIGH);
@@ -295,6 +302,7 @@ class Model {
 
 type Op =
   | { kind: 'insert'; start: number; length: number }
+  | { kind: 'insertIfClear'; start: number; length: number }
   | { kind: 'remove'; start: number; pickExisting: number | null }
   | { kind: 'isClear'; start: number; length: number }
   | { kind: 'firstFit'; from: number; length: number; limit: number; granularity: number };
@@ -304,7 +312,8 @@ function ops(unit: number, cells = 120, maxLength = 200): fc.Arbitrary<Op[]> {
   const cell = fc.integer({ min: 0, max: cells }).map((n) => n * unit);
   const length = fc.integer({ min: 1, max: 12 }).map((n) => n * unit);
   const op: fc.Arbitrary<Op> = fc.oneof(
-    { arbitrary: fc.record({ kind: fc.constant('insert' as const), start: cell, length }), weight: 4 },
+    { arbitrary: fc.record({ kind: fc.constant('insert' as const), start: cell, length }), weight: 2 },
+    { arbitrary: fc.record({ kind: fc.constant('insertIfClear' as const), start: cell, length }), weight: 2 },
     { arbitrary: fc.record({ kind: fc.constant('remove' as const), start: cell, pickExisting: fc.option(fc.nat(), { nil: null }) }), weight: 2 },
     { arbitrary: fc.record({ kind: fc.constant('isClear' as const), start: cell, length }), weight: 2 },
     {
@@ -324,17 +333,33 @@ function ops(unit: number, cells = 120, maxLength = 200): fc.Arbitrary<Op[]> {
 function runAgainstModel(sequence: Op[]): void {
   const tree = new VadTree();
   const model = new Model();
+  /** What each range of the model was inserted for: take() must hand exactly that back. */
+  const items = new Map<number, object>();
   for (const o of sequence) {
     switch (o.kind) {
       case 'insert':
         // The tree's contract: the caller checks for overlap first. The model decides.
         if (model.overlaps(o.start, o.start + o.length)) break;
-        tree.insert(o.start, o.start + o.length);
+        items.set(o.start, { start: o.start });
+        tree.insert(o.start, o.start + o.length, items.get(o.start));
         model.insert(o.start, o.start + o.length);
         break;
+      case 'insertIfClear': {
+        // The tree checks for itself, in the same descent.
+        const item = { start: o.start };
+        const clear = !model.overlaps(o.start, o.start + o.length);
+        assert.equal(tree.insertIfClear(o.start, o.start + o.length, item), clear, `insertIfClear(${o.start}, ${o.length}) over ${JSON.stringify(model.ranges)}`);
+        if (clear) {
+          items.set(o.start, item);
+          model.insert(o.start, o.start + o.length);
+        }
+        break;
+      }
       case 'remove': {
         const start = o.pickExisting !== null && model.ranges.length > 0 ? model.ranges[o.pickExisting % model.ranges.length]![0] : o.start;
-        assert.equal(tree.remove(start), model.remove(start), `remove(${start})`);
+        const expected = model.remove(start) ? items.get(start) : NO_RANGE;
+        assert.equal(tree.take(start), expected, `take(${start})`);
+        items.delete(start);
         break;
       }
       case 'isClear':
@@ -350,10 +375,15 @@ function runAgainstModel(sequence: Op[]): void {
     }
     assert.equal(tree.size, model.ranges.length, 'size');
   }
-  // Every range the model holds is still in the tree, exactly: occupied inside, and removable once.
+  // Every range the model holds is still in the tree, exactly: occupied inside, and removable once, handing back its item.
   for (const [s, e] of model.ranges) {
     assert.equal(tree.isClear(s, e - s), false);
   }
+  for (const [s] of model.ranges) {
+    assert.equal(tree.take(s), items.get(s), `take(${s}) at the end`);
+    assert.equal(tree.take(s), NO_RANGE, `take(${s}) twice`);
+  }
+  assert.equal(tree.size, 0);
 }
 
 test('VadTree agrees with a sorted-array model on random insert/remove/isClear/firstFit sequences (64 KiB cells)', () => {
@@ -368,10 +398,22 @@ test('VadTree agrees with a sorted-array model on random sequences long enough t
   fc.assert(fc.property(ops(1, 600, 1500), (sequence) => runAgainstModel(sequence)), { numRuns: 60 });
 });
 
-test('VadTree agrees with the model on long sequences that grow past many nodes, churn and shrink again', () => {
+test('VadTree agrees with a sorted-array model on random sequences over cells spread across the int32 range', () => {
+  fc.assert(fc.property(ops(2 ** 20, 1500, 400), (sequence) => runAgainstModel(sequence)), { numRuns: 200 });
+});
+
+for (const [unit, numRuns] of [[1, 10], [2 ** 16, 4]] as const) {
+  test(`VadTree agrees with the model on long sequences that grow past many nodes, churn and shrink again (cells of ${unit})`, () => {
+    churnAgainstModel(unit, numRuns);
+  });
+}
+
+function churnAgainstModel(unit: number, numRuns: number): void {
   // Thousands of ranges: enough for a balanced tree to split nodes at every level it has, then
   // lose them again. The churn phase replaces ranges with ones that start just below the removed
   // start and reach past it, so ranges come to straddle whatever boundaries the tree drew earlier.
+  // The model counts in cells; the tree sees each cell as `unit` values and, when unit is not 1,
+  // gets its inserts through insertIfClear.
   const cell = fc.integer({ min: 0, max: 20_000 });
   const grow = fc.array(fc.record({ start: cell, length: fc.integer({ min: 1, max: 3 }) }), { minLength: 3000, maxLength: 6000 });
   const probes = fc.array(fc.record({ start: cell, length: fc.integer({ min: 1, max: 40 }) }), { minLength: 10, maxLength: 30 });
@@ -380,40 +422,50 @@ test('VadTree agrees with the model on long sequences that grow past many nodes,
       const tree = new VadTree();
       const model = new Model();
       const random = new Random(seed);
+      const isClear = (start: number, length: number) => tree.isClear(start * unit, length * unit);
+      const firstFit = (from: number, length: number, limit: number) => {
+        const fit = tree.firstFit(from * unit, length * unit, limit * unit, unit);
+        return fit === -1 ? -1 : fit / unit;
+      };
+      const insert = (start: number, end: number) => {
+        if (unit === 1) tree.insert(start, end);
+        else assert.equal(tree.insertIfClear(start * unit, end * unit), true, `insertIfClear(${start}, ${end})`);
+        model.insert(start, end);
+      };
+      const remove = (start: number) => {
+        assert.equal(tree.remove(start * unit), true, `remove(${start})`);
+        model.remove(start);
+      };
       const check = () => {
         for (const { start, length } of checks) {
-          assert.equal(tree.isClear(start, length), model.isClear(start, length), `isClear(${start}, ${length})`);
+          assert.equal(isClear(start, length), model.isClear(start, length), `isClear(${start}, ${length})`);
           const limit = start + 3 * length + 30;
-          assert.equal(tree.firstFit(start, length, limit, 1), model.firstFit(start, length, limit, 1), `firstFit(${start}, ${length}, ${limit})`);
+          assert.equal(firstFit(start, length, limit), model.firstFit(start, length, limit, 1), `firstFit(${start}, ${length}, ${limit})`);
         }
         assert.equal(tree.size, model.ranges.length);
       };
       /** Queries that begin below `at` and end inside or above it. */
       const probeAround = (at: number, what: string) => {
         for (const [from, length] of [[at - 3, 4], [at - 8, 10], [at - 1, 40], [at + 1, 2]] as const) {
-          assert.equal(tree.isClear(from, length), model.isClear(from, length), `isClear(${from}, ${length}) after ${what}`);
+          assert.equal(isClear(from, length), model.isClear(from, length), `isClear(${from}, ${length}) after ${what}`);
         }
         for (const from of [at - 8, at]) {
-          assert.equal(tree.firstFit(from, 2, from + 48, 1), model.firstFit(from, 2, from + 48, 1), `firstFit(${from}, 2) after ${what}`);
+          assert.equal(firstFit(from, 2, from + 48), model.firstFit(from, 2, from + 48, 1), `firstFit(${from}, 2) after ${what}`);
         }
       };
       for (const { start, length } of inserts) {
-        if (model.overlaps(start, start + length)) continue;
-        tree.insert(start, start + length);
-        model.insert(start, start + length);
+        if (!model.overlaps(start, start + length)) insert(start, start + length);
       }
       check();
       // Churn: remove a random range, put a longer one in just below where it started.
       for (let step = 0; step < 2000 && model.ranges.length > 0; step++) {
         const [start] = model.ranges[random.below(model.ranges.length)]!;
-        assert.equal(tree.remove(start), true, `remove(${start})`);
-        model.remove(start);
+        remove(start);
         probeAround(start, `remove(${start})`);
         const from = start - random.below(4);
         const to = start + 1 + random.below(8);
         if (!model.overlaps(from, to)) {
-          tree.insert(from, to);
-          model.insert(from, to);
+          insert(from, to);
           probeAround(start, `insert(${from}, ${to})`);
         }
       }
@@ -425,17 +477,16 @@ test('VadTree agrees with the model on long sequences that grow past many nodes,
         [order[i], order[j]] = [order[j]!, order[i]!];
       }
       order.forEach((start, i) => {
-        assert.equal(tree.remove(start), true, `remove(${start})`);
-        model.remove(start);
+        remove(start);
         probeAround(start, `remove(${start})`);
         if (i % 1000 === 0) check();
       });
       check();
       assert.equal(tree.size, 0);
     }),
-    { numRuns: 10 },
+    { numRuns },
   );
-});
+}
 
 test('VadTree.remove() of a start that is not a range start removes nothing', () => {
   const tree = new VadTree();
@@ -449,6 +500,58 @@ test('VadTree.remove() of a start that is not a range start removes nothing', ()
   assert.equal(tree.size, 0);
 });
 
+test('VadTree takes only non-empty ranges of 32-bit integers, up to the int32 limits', () => {
+  const tree = new VadTree();
+  for (const [start, end] of [[5, 5], [6, 5], [0.5, 2], [0, 2 ** 31], [-(2 ** 31) - 1, 0], [Number.NaN, 1]] as const) {
+    assert.throws(() => tree.insert(start, end), RangeError, `insert(${start}, ${end})`);
+    assert.throws(() => tree.insertIfClear(start, end), RangeError, `insertIfClear(${start}, ${end})`);
+  }
+  assert.equal(tree.size, 0);
+  const top = 2 ** 31 - 1;
+  assert.equal(tree.insertIfClear(top - 3, top, 'last'), true);
+  assert.equal(tree.insertIfClear(-(2 ** 31), -(2 ** 31) + 1, 'first'), true);
+  assert.equal(tree.isClear(top - 1, 1), false);
+  assert.equal(tree.firstFit(top - 8, 4, top, 1), top - 8);
+  assert.equal(tree.firstFit(top - 5, 4, top, 1), -1);
+  assert.equal(tree.take(top - 3), 'last');
+  assert.equal(tree.take(-(2 ** 31)), 'first');
+});
+
+test('VadTree hands back each range\'s item through splits, merges and recycled slots', () => {
+  const tree = new VadTree();
+  const random = new Random(7);
+  const live = new Map<number, { start: number }>();
+  for (let round = 0; round < 6; round++) {
+    // Grow to a few thousand ranges in a random order, then take most of them out again.
+    while (live.size < 3000) {
+      const start = random.below(20_000) * 2;
+      const item = { start };
+      if (tree.insertIfClear(start, start + 1 + random.below(2), item)) live.set(start, item);
+    }
+    for (const [start, item] of [...live].filter(() => random.below(10) < 9)) {
+      assert.equal(tree.take(start), item);
+      live.delete(start);
+    }
+    assert.equal(tree.size, live.size);
+  }
+  for (const [start, item] of live) assert.equal(tree.take(start), item);
+  assert.equal(tree.size, 0);
+  assert.equal(tree.isClear(-1, 50_000), true);
+});
+
+test('VadTree.insertIfClear() refuses again, without a descent, while the range that refused is there, and not after', () => {
+  const tree = new VadTree();
+  for (let i = 0; i < 200; i++) tree.insert(i * 4, i * 4 + 2, i);
+  assert.equal(tree.insertIfClear(41, 43), false, 'inside [40, 42)');
+  assert.equal(tree.insertIfClear(40, 41), false, 'the same range, remembered');
+  assert.equal(tree.insertIfClear(42, 44), true, 'beside it');
+  assert.equal(tree.take(40), 10);
+  assert.equal(tree.insertIfClear(40, 42, 'new'), true, 'once it is gone, the place is free');
+  assert.equal(tree.insertIfClear(39, 41), false, 'refused by [40, 42) again (the new range)');
+  tree.clear();
+  assert.equal(tree.insertIfClear(40, 42), true, 'clear() forgets it');
+});
+
 test('VadTree.clear() empties the tree', () => {
   const tree = new VadTree();
   tree.insert(0, 0x10000);
@@ -459,20 +562,20 @@ test('VadTree.clear() empties the tree', () => {
   assert.equal(tree.firstFit(0, 0x30000, 0x30000, 0x10000), 0);
 });
 
-test('VadTree stays shallow: 100,000 sequential 64 KiB inserts, then removes in ascending and random order, without overflowing the stack', () => {
+test('VadTree stays shallow: 100,000 sequential one-granule inserts, then removes in ascending and random order, without overflowing the stack', () => {
   // A tree whose operations recurse once per range (an unbalanced one) would exceed
-  // Node's default stack well below 100,000 ranges.
+  // Node's default stack well below 100,000 ranges. Ranges are granules, as the address space gives them.
   const n = 100_000;
   const tree = new VadTree();
-  for (let i = 0; i < n; i++) tree.insert(i * 0x10000, (i + 1) * 0x10000);
+  for (let i = 0; i < n; i++) tree.insert(i, i + 1);
   assert.equal(tree.size, n);
-  assert.equal(tree.isClear(n * 0x10000, 0x10000), true);
-  assert.equal(tree.firstFit(0, 0x10000, (n + 1) * 0x10000, 0x10000), n * 0x10000);
+  assert.equal(tree.isClear(n, 1), true);
+  assert.equal(tree.firstFit(0, 1, n + 1, 1), n);
   // Ascending removal of the first half: each remove splits at the tree's lowest key.
-  for (let i = 0; i < n / 2; i++) assert.equal(tree.remove(i * 0x10000), true);
-  assert.equal(tree.firstFit(0, 0x10000, n * 0x10000, 0x10000), 0);
+  for (let i = 0; i < n / 2; i++) assert.equal(tree.remove(i), true);
+  assert.equal(tree.firstFit(0, 1, n, 1), 0);
   // The rest in a seeded random order.
-  const rest = Array.from({ length: n / 2 }, (_, i) => (n / 2 + i) * 0x10000);
+  const rest = Array.from({ length: n / 2 }, (_, i) => n / 2 + i);
   const random = new Random(99);
   for (let i = rest.length - 1; i > 0; i--) {
     const j = random.below(i + 1);
@@ -482,7 +585,7 @@ test('VadTree stays shallow: 100,000 sequential 64 KiB inserts, then removes in 
     assert.equal(tree.remove(start), true);
   }
   assert.equal(tree.size, 0);
-  assert.equal(tree.isClear(0, n * 0x10000), true);
+  assert.equal(tree.isClear(0, n), true);
 });
 
 test('VadTree stays shallow for 20,000 inserts in descending order', () => {

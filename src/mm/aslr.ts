@@ -3,6 +3,7 @@
 // kernel's seeded generator, so a seed fixes every address.
 import type { Random } from '../rtl/random.js';
 import { AddressSpace, ALLOCATION_GRANULARITY } from './address-space.js';
+import { SpareArrays } from './vad-blocks.js';
 import type { ImageSection } from './section.js';
 
 /** [low, high) windows for one pointer width. */
@@ -29,6 +30,8 @@ export class AddressChooser {
   readonly random: Random;
   /** Kernel (system) space, where drivers and kernel DLLs are loaded. */
   readonly systemSpace: AddressSpace;
+  /** Memory for the VAD trees of this kernel's user spaces, recycled from terminated processes to new ones. */
+  readonly #spares = new SpareArrays();
 
   constructor(random: Random, kernelIs64Bit: boolean) {
     this.random = random;
@@ -40,7 +43,7 @@ export class AddressChooser {
   /** A new process's user address space: 2 GiB for 32-bit (and WoW64) processes, 128 TiB for 64-bit. */
   newUserAddressSpace(is64Bit: boolean): AddressSpace {
     const [low, high] = (is64Bit ? layout64 : layout32).user;
-    return new AddressSpace(low, high, this.random);
+    return new AddressSpace(low, high, this.random, this.#spares);
   }
 
   chooseDllBase(section: ImageSection): bigint {

@@ -18,7 +18,7 @@ import { pageRound, type AddressSpace } from './address-space.js';
 import type { MemoryManager } from './memory.js';
 import { isMachineTypeMismatch } from './mismatch.js';
 import type { ImageSection } from './section.js';
-import type { ImageView, ViewList } from './view.js';
+import { MappedView, type ImageView, type ViewList } from './view.js';
 
 /** The process as the memory manager sees it: its id, machine, address space and views. */
 export interface MapTarget extends ContextProcess {
@@ -120,7 +120,7 @@ export function mapImageView(
   }
   const preferred = preferredBase(mm, process, section);
   // The view goes into its VAD as the range is reserved (one descent of the tree); its base and status follow.
-  const view: { -readonly [K in keyof ImageView]: ImageView[K] } = { base: 0n, viewSize, section, noExecute, status: STATUS_SUCCESS, listIndex: -1 };
+  const view = new MappedView(section, viewSize, noExecute);
   const base = process.addressSpace.reserve(viewSize, preferred, section.is64Bit ? undefined : LOW_2GB, view);
   if (base === null) {
     throw new NtStatusError(STATUS_NO_MEMORY, `${file.dosPath}: no free 0x${viewSize.toString(16)}-byte range in process ${process.pid}`);
@@ -152,11 +152,12 @@ export function mapImageView(
 
 /** Windows 7 ran user-image callbacks holding the address-space lock (§9). */
 function lockCheck(mm: MemoryManager, process: MapTarget, file: VolumeFile): void {
-  if (!mm.profile.lockHeldDuringUserCallbacks) return;
-  if (mm.notifier.addressSpaceLockHeldFor(process)) {
-    throw new Deadlock(
-      `mapping ${file.dosPath} into process ${process.pid} from inside its image-notify callback: ` +
-        `build ${mm.profile.build} holds that process's address-space lock during the callback`,
-    );
-  }
+  if (mm.profile.lockHeldDuringUserCallbacks && mm.notifier.addressSpaceLockHeldFor(process)) lockDeadlock(mm, process, file);
+}
+
+function lockDeadlock(mm: MemoryManager, process: MapTarget, file: VolumeFile): never {
+  throw new Deadlock(
+    `mapping ${file.dosPath} into process ${process.pid} from inside its image-notify callback: ` +
+      `build ${mm.profile.build} holds that process's address-space lock during the callback`,
+  );
 }

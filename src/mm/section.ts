@@ -80,15 +80,18 @@ export class ImageSection {
 
   /** The code-integrity label: the one given with writeFile, else the embedded signature's. */
   get label(): CodeIntegrityLabel {
-    if (this.#label === null) {
-      const given: FileLabel | null = this.file.label;
-      const needComputed = given?.signingLevel === undefined || given?.signatureType === undefined;
-      const computed = needComputed ? this.#labelSource(this.file.bytes, this.image) : null;
-      this.#label = {
-        signingLevel: given?.signingLevel ?? computed?.signingLevel ?? SE_SIGNING_LEVEL_UNSIGNED,
-        signatureType: given?.signatureType ?? computed?.signatureType ?? SeImageSignatureNone,
-      };
-    }
+    // The getter stays small (every map reads it); the first read computes the label.
+    return this.#label ?? this.#computeLabel();
+  }
+
+  #computeLabel(): CodeIntegrityLabel {
+    const given: FileLabel | null = this.file.label;
+    const needComputed = given?.signingLevel === undefined || given?.signatureType === undefined;
+    const computed = needComputed ? this.#labelSource(this.file.bytes, this.image) : null;
+    this.#label = {
+      signingLevel: given?.signingLevel ?? computed?.signingLevel ?? SE_SIGNING_LEVEL_UNSIGNED,
+      signatureType: given?.signatureType ?? computed?.signatureType ?? SeImageSignatureNone,
+    };
     return this.#label;
   }
 }
@@ -104,19 +107,24 @@ export class SectionCache {
 
   /** NtCreateSection(SEC_IMAGE) on `file`: throws STATUS_INVALID_IMAGE_FORMAT for a bad image. */
   sectionFor(file: VolumeFile): ImageSection {
-    let section = file.imageSection as ImageSection | NtStatusError | undefined;
-    if (section === undefined) {
-      try {
-        // NtCreateSection(SEC_IMAGE) checks the image the way MiCreateImageFileMap does (docs/pe-limits.md).
-        const image = parseImageForSection(file.bytes);
-        section = new ImageSection(file, image, this.#fileObjectBase + BigInt(file.id) * 0x100n, this.#labelSource);
-      } catch (error) {
-        if (!(error instanceof NtStatusError)) throw error;
-        section = new NtStatusError(error.status, `${file.dosPath}: ${error.detail}`);
-      }
-      file.imageSection = section;
-    }
+    // The common case, a file already sectioned, stays small enough for every map to inline.
+    const section = (file.imageSection as ImageSection | NtStatusError | undefined) ?? this.#create(file);
     if (section instanceof NtStatusError) throw section;
+    return section;
+  }
+
+  /** Parses `file` once; a malformed file keeps its error, thrown on every later map. */
+  #create(file: VolumeFile): ImageSection | NtStatusError {
+    let section: ImageSection | NtStatusError;
+    try {
+      // NtCreateSection(SEC_IMAGE) checks the image the way MiCreateImageFileMap does (docs/pe-limits.md).
+      const image = parseImageForSection(file.bytes);
+      section = new ImageSection(file, image, this.#fileObjectBase + BigInt(file.id) * 0x100n, this.#labelSource);
+    } catch (error) {
+      if (!(error instanceof NtStatusError)) throw error;
+      section = new NtStatusError(error.status, `${file.dosPath}: ${error.detail}`);
+    }
+    file.imageSection = section;
     return section;
   }
 }
