@@ -8,20 +8,9 @@
 // names the real sequence it follows. The function lists are a plausible
 // subset of the real exports, nothing more.
 import { functionsHostedBy } from './api-contracts.js';
+import { CORE, CRT, NTDLL } from './import-sets.js';
 import type { CatalogImage, ImportEntry } from './types.js';
 
-/** KernelBase contracts most system DLLs import. */
-const CORE: readonly ImportEntry[] = [
-  'api-ms-win-core-heap-l1-1-0',
-  'api-ms-win-core-synch-l1-1-0',
-  'api-ms-win-core-errorhandling-l1-1-0',
-  'api-ms-win-core-libraryloader-l1-2-0',
-  'api-ms-win-core-processthreads-l1-1-0',
-  'api-ms-win-core-handle-l1-1-0',
-];
-/** UCRT contracts (hosted by ucrtbase.dll). */
-const CRT: readonly ImportEntry[] = ['api-ms-win-crt-runtime-l1-1-0', 'api-ms-win-crt-heap-l1-1-0', 'api-ms-win-crt-string-l1-1-0'];
-const NTDLL: ImportEntry = ['ntdll.dll', ['NtClose', 'RtlAllocateHeap', 'RtlFreeHeap']];
 /** What a program takes from kernel32 (spelled as real import tables spell it). */
 const KERNEL32: ImportEntry = ['KERNEL32.dll', ['GetModuleHandleW', 'GetCommandLineW', 'ExitProcess', 'GetStartupInfoW']];
 

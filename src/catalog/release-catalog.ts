@@ -2,9 +2,9 @@
 // changes applied, plus a DLL for every name its plans mention), each program's import table
 // derived from its recorded static order, and its run-time loads. docs/profiles.md, "Catalogs".
 import { CONTRACT_FUNCTIONS, contractHost, type ContractName } from './api-contracts.js';
+import { isApiSetName } from '../ldr/dll-name.js';
 import { autoDll } from './auto-dll.js';
-import { KERNEL_IMAGES } from './catalog-kernel.js';
-import { USER_IMAGES } from './catalog-user.js';
+import { CATALOG, exportNames } from './catalog.js';
 import type { ProgramPlan, ReleaseDefinition, ReleaseId, RuntimeRule } from './release-types.js';
 import type { CatalogImage, ImportEntry } from './types.js';
 
@@ -29,7 +29,7 @@ export class ReleaseCatalog {
     const definition = chain[chain.length - 1]!;
     this.definition = definition;
     const byName = new Map<string, CatalogImage>();
-    for (const image of [...USER_IMAGES, ...KERNEL_IMAGES]) byName.set(image.name.toLowerCase(), image);
+    for (const image of CATALOG) byName.set(image.name.toLowerCase(), image);
     const plans = new Map<string, ProgramPlan>();
     let managedLoads: readonly string[] = [];
     for (const release of chain) {
@@ -72,7 +72,7 @@ export class ReleaseCatalog {
     for (const entry of image.imports ?? []) {
       const [dll, functions] = typeof entry === 'string' ? [entry, this.#defaultFunctions(image, entry)] : entry;
       // Real import tables name contracts as files: `api-ms-win-core-heap-l1-1-0.dll`.
-      const key = isContract(dll) ? `${dll}.dll` : dll;
+      const key = isApiSetName(dll) ? `${dll}.dll` : dll;
       if (key in table) throw new Error(`builtin catalog: ${image.name} imports ${dll} twice`);
       table[key] = [...functions];
     }
@@ -91,7 +91,7 @@ export class ReleaseCatalog {
     if (contract !== undefined) return contract;
     const target = this.image(dll);
     if (target === undefined) throw new Error(`builtin catalog: ${importer.name} imports ${dll}, which is neither a catalog image nor a known contract`);
-    const names = (target.exports ?? []).map((e) => (typeof e === 'string' ? e : e.name)).slice(0, 2);
+    const names = exportNames(target).slice(0, 2);
     if (names.length === 0) throw new Error(`builtin catalog: ${importer.name} imports ${dll}, which exports nothing`);
     return names;
   }
@@ -99,7 +99,7 @@ export class ReleaseCatalog {
   /** The image an import names (a contract resolves to its host). */
   #target(dll: string): string | null {
     const lower = dll.toLowerCase();
-    if (isContract(lower)) return contractHost(lower);
+    if (isApiSetName(lower)) return contractHost(lower);
     return this.#byName.has(lower) ? lower : null;
   }
 
@@ -179,11 +179,6 @@ export class ReleaseCatalog {
       }
     }
   }
-}
-
-function isContract(name: string): boolean {
-  const lower = name.toLowerCase();
-  return lower.startsWith('api-ms-') || lower.startsWith('ext-ms-');
 }
 
 /** Each rule's `when`, compiled once (the rules are immutable data). */

@@ -3,4 +3,4 @@
 export { compareRecordings, meetsTargets, TARGETS, type FidelityOptions, type FidelityReport, type GroupReport } from './report.js';
 export { recordedStarts, buildOfFileVersion, type RecordedStart } from './recorded.js';
 export { imageKey, lcsLength, scoreStart, startSequence, FIRST_N, type StartScore } from './sequence.js';
-export { builtinPathOf, ModelMachines } from './model.js';
+export { ModelMachines } from './model.js';

@@ -1,14 +1,7 @@
 // The model's side of the measure: a recorded start replayed as a start of the same program on a
 // builtin machine of the host's build (its run-time loads included), one kernel per build.
 import { Kernel } from '../index.js';
-
-/** The recorded EXE as a path on the builtin volume (`\??\`, other drive letters, case folded), or null. */
-export function builtinPathOf(image: string): string | null {
-  let path = image.replace(/^\\\?\?\\/, '').replace(/^\\\\\?\\/, '');
-  if (/^\\SystemRoot\\/i.test(path)) path = `C:\\Windows\\${path.slice('\\SystemRoot\\'.length)}`;
-  if (!/^[A-Za-z]:\\/.test(path)) return null;
-  return `C:${path.slice(2)}`;
-}
+import { volumePathOf } from '../replay/paths.js';
 
 export class ModelMachines {
   readonly #kernels = new Map<number, { kernel: Kernel; names: (string | null)[]; pid: number }>();
@@ -39,8 +32,8 @@ export class ModelMachines {
 
   /** Whether the builtin machine of `build` has `image` as a program. */
   has(build: number, image: string): boolean {
-    const path = builtinPathOf(image);
-    return path !== null && /\.exe$/i.test(path) && this.#machine(build).kernel.fs.exists(path);
+    const path = volumePathOf(image);
+    return /\.exe$/i.test(path) && this.#machine(build).kernel.fs.exists(path);
   }
 
   /** The NT image names the start of `image` reports, in order; null when the machine lacks the program. */
@@ -48,7 +41,7 @@ export class ModelMachines {
     if (!this.has(build, image)) return null;
     const machine = this.#machine(build);
     machine.names = [];
-    const process = machine.kernel.createProcess(builtinPathOf(image)!, { suspended: true, commandLine, runtimeLoads: this.#runtimeLoads });
+    const process = machine.kernel.createProcess(volumePathOf(image), { suspended: true, commandLine, runtimeLoads: this.#runtimeLoads });
     machine.pid = process.pid;
     process.resume();
     machine.pid = -1;

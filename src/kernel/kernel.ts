@@ -137,8 +137,9 @@ export class Kernel {
   constructor(options: KernelOptions = {}) {
     const o = checkOptions(options);
     const system = checkSystemChoice(o.system ?? 'builtin');
-    this.profile = buildProfile(o.build ?? 22631);
-    const release = releaseForBuild(o.build ?? 22631);
+    const build = o.build ?? 22631;
+    this.profile = buildProfile(build);
+    const release = releaseForBuild(build);
     this.release = Object.freeze({ id: release.id, name: release.name, firstBuild: release.firstBuild, lastBuild: release.lastBuild, evidence: release.evidence });
     const catalog = releaseCatalog(release.id);
     this.machine = o.machine ?? 'amd64';

@@ -4,7 +4,7 @@
 // 10.0.18362.1049; psh_mavinject_dll_notepad, 10.0.18362.1139). Orders marked "inferred" have no
 // 1903 recording: they are the 2004 order with 1903's combase (which brings bcryptprimitives).
 import type { ReleaseDefinition } from '../release-types.js';
-import { CORE, CRT, NTDLL } from './common.js';
+import { CORE, CRT, NTDLL } from '../import-sets.js';
 import { dlls, ONE_SHOT_CMD } from './names.js';
 
 

@@ -3,7 +3,7 @@
 // 5 svchost and 1 powershell starts. Against 1903: combase no longer brings bcryptprimitives
 // (cmd stops at rpcrt4), SHCore imports combase before rpcrt4, cmd loads sechost only at run time.
 import type { ReleaseDefinition } from '../release-types.js';
-import { CORE, CRT, NTDLL } from './common.js';
+import { CORE, CRT, NTDLL } from '../import-sets.js';
 import { dlls, ONE_SHOT_CMD } from './names.js';
 import { CLR_START, POWERSHELL_RUNTIME } from './win10-1903.js';
 

@@ -3,7 +3,7 @@
 // is a launcher that loads conhostv2.dll, whose loads do not follow one depth-first walk of the later
 // releases' import tables: gdi32, gdi32full and shell32 import less here, so the order comes out as recorded.
 import type { ReleaseDefinition } from '../release-types.js';
-import { CORE, CRT, NTDLL } from './common.js';
+import { CORE, CRT, NTDLL } from '../import-sets.js';
 import { dlls } from './names.js';
 import { CLR_START, POWERSHELL_RUNTIME } from './win10-1903.js';
 

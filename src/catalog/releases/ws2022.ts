@@ -3,7 +3,7 @@
 // nothing that is not loaded by then (conhost imports advapi32, user32 and combase itself; cmd
 // loads SHCore at run time alone), and WoW64 gains wow64base.dll and wow64con.dll.
 import type { ReleaseDefinition } from '../release-types.js';
-import { CORE, NTDLL } from './common.js';
+import { CORE, NTDLL } from '../import-sets.js';
 import { dlls, ONE_SHOT_CMD } from './names.js';
 
 /** svchost's own start before the service DLL (as -k swprv shows it). */
