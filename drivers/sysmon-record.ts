@@ -4,6 +4,8 @@
 // kernel.fileFacts, computed once per file. Event 7, one per image load, has
 // its own builder: the same record, made without a field object in between.
 
+import type { ImageFileFacts } from 'psnotify';
+
 // Records come in bursts stamped with the same millisecond: the last stamp is kept (a pure memo).
 let lastMs = NaN;
 let lastIso = '';
@@ -49,24 +51,18 @@ export function envelope(eventId: number, hostname: string, when: Date, fields: 
   };
 }
 
-/** What an event 7 (ImageLoad) record says, in its field order. */
-export interface ImageLoadFields {
+/**
+ * What an event 7 (ImageLoad) record says: the process's fields, then the file's (kernel.fileFacts),
+ * then User; imageLoadRecord writes them in Sysmon's order.
+ */
+export type ImageLoadFields = Omit<ImageFileFacts, 'path'> & {
   UtcTime: string;
   ProcessGuid: string;
   ProcessId: string;
   Image: string;
   ImageLoaded: string;
-  FileVersion: string;
-  Description: string;
-  Product: string;
-  Company: string;
-  OriginalFileName: string;
-  Hashes: string;
-  Signed: string;
-  Signature: string;
-  SignatureStatus: string;
   User: string;
-}
+};
 
 /**
  * `envelope(7, hostname, when, { RuleName: '-', ...f })` — the same keys in the same order, the same
