@@ -1,5 +1,5 @@
-// ViewList as a pure unit: a process's image views in map order, linked
-// through the views, with O(1) add and remove wherever the view sits.
+// ViewList as a pure unit: a process's image views in map order, with O(1)
+// (amortised) add and remove wherever the view sits.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
@@ -7,7 +7,7 @@ import type { ImageSection } from '../src/mm/section.js';
 import { ViewList, type ImageView } from '../src/mm/view.js';
 
 function view(base: number): ImageView {
-  return { base: BigInt(base), viewSize: 0x1000, section: {} as ImageSection, noExecute: false, status: 0, list: null, previous: null, next: null };
+  return { base: BigInt(base), viewSize: 0x1000, section: {} as ImageSection, noExecute: false, status: 0, list: null, slot: -1 };
 }
 
 const bases = (list: ViewList) => [...list].map((v) => Number(v.base));
@@ -32,7 +32,7 @@ test('ViewList keeps map order and removes from the front, the middle and the ba
   assert.deepEqual(bases(list), [2, 4, 1]);
 });
 
-test('ViewList.remove() unlinks the view completely, and a view is on one list at a time', () => {
+test('ViewList.remove() takes the view off the list, and a view is on one list at a time', () => {
   const list = new ViewList();
   const [a, b, c] = [1, 2, 3].map(view) as [ImageView, ImageView, ImageView];
   list.add(a);
@@ -40,8 +40,7 @@ test('ViewList.remove() unlinks the view completely, and a view is on one list a
   list.add(c);
   list.remove(b);
   assert.equal(b.list, null);
-  assert.equal(b.previous, null);
-  assert.equal(b.next, null, 'a removed view keeps no later view alive');
+  assert.equal(b.slot, -1);
   assert.throws(() => list.add(a), RangeError);
   assert.throws(() => new ViewList().add(a), RangeError);
   assert.equal(new ViewList().has(a), false);
@@ -69,7 +68,7 @@ test('ViewList.clear() empties the list and frees every view for another', () =>
   assert.deepEqual(bases(list), []);
   for (const v of views) {
     assert.equal(list.has(v), false);
-    assert.equal(v.next, null);
+    assert.equal(v.slot, -1);
   }
   const other = new ViewList();
   for (const v of views) other.add(v);
@@ -93,9 +92,28 @@ test('ViewList agrees with an array on random add/remove sequences', () => {
           list.remove(v!);
         }
         assert.equal(list.size, model.length);
+        if (model.length % 7 === 0) assert.deepEqual([...list], model);
       }
       assert.deepEqual([...list], model);
+      for (const v of model) assert.equal(list.has(v), true);
     }),
     { numRuns: 200 },
   );
+});
+
+test('ViewList fills the holes unmapped views leave, keeping map order and every view findable', () => {
+  const list = new ViewList();
+  const views = Array.from({ length: 400 }, (_, i) => view(i));
+  for (const v of views) list.add(v);
+  // Unmap three of every four from the middle out: holes outnumber views, so they are filled in.
+  const kept = views.filter((_, i) => i % 4 === 0 || i >= 390);
+  for (const v of views) if (!kept.includes(v)) list.remove(v);
+  assert.deepEqual([...list], kept);
+  assert.equal(list.size, kept.length);
+  // After the holes are filled, every view still leaves from where it is now.
+  for (const v of kept.slice(0, 50)) list.remove(v);
+  assert.deepEqual([...list], kept.slice(50));
+  for (const v of kept.slice(0, 50)) assert.equal(list.has(v), false);
+  list.add(views[1]!);
+  assert.deepEqual(bases(list).at(-1), 1, 'a view added after the holes were filled goes last');
 });

@@ -3,7 +3,6 @@
 // (SEMANTICS.md §5A); the order is the one of §5B. See docs/loader.md.
 import type { SystemVolume } from '../fs/volume.js';
 import type { MemoryManager } from '../mm/memory.js';
-import type { ImageView } from '../mm/view.js';
 import { NtStatusError, STATUS_DLL_NOT_FOUND } from '../nt/status.js';
 import type { ProcessObject, UserModeLoader } from '../ps/process/process.js';
 import { ApiSetResolver } from './api-sets.js';
@@ -21,8 +20,6 @@ export interface LoaderOptions {
 export class Loader implements UserModeLoader {
   readonly apiSets: ApiSetResolver;
   readonly #host: LoaderHost;
-  /** Each process's module list (its PEB_LDR_DATA), made when its loader first runs. */
-  readonly #modules = new WeakMap<ProcessObject, ModuleList>();
 
   constructor(options: LoaderOptions) {
     this.apiSets = new ApiSetResolver(options.volume, options.mm.sections);
@@ -31,21 +28,14 @@ export class Loader implements UserModeLoader {
 
   /** The process's module list; it starts with the ntdll(s) mapped at creation, as LdrpInitializeProcess finds them. */
   modulesOf(process: ProcessObject): ModuleList {
-    let list = this.#modules.get(process);
-    if (list === undefined) {
+    // PEB->Ldr holds nothing else: what is there is this loader's list.
+    let list = process.ldr as ModuleList | null;
+    if (list === null) {
       list = new ModuleList((view) => (process.wow64 && !view.section.is64Bit ? 'guest' : 'native'));
       for (const view of process.startViews.slice(1)) list.add(view.section.file.key, view);
-      this.#modules.set(process, list);
+      process.ldr = list;
     }
     return list;
-  }
-
-  viewUnmapped(process: ProcessObject, view: ImageView): void {
-    this.#modules.get(process)?.remove(view.section.file.key, view);
-  }
-
-  processExited(process: ProcessObject): void {
-    this.#modules.delete(process);
   }
 
   /**

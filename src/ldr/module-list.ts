@@ -2,9 +2,10 @@
 // path, and by (side of the process, base name) for LdrpFindLoadedDllByName —
 // both found in constant time however many modules the process has.
 import type { ImageView } from '../mm/view.js';
+import type { LoaderData } from '../ps/process/process.js';
 import type { LoaderWorld } from './search-path.js';
 
-export class ModuleList {
+export class ModuleList implements LoaderData {
   readonly #byPath = new Map<string, ImageView>();
   /** `${world}\0${folded base name}` → the first module loaded under that name. */
   readonly #byName = new Map<string, ImageView>();
@@ -31,8 +32,9 @@ export class ModuleList {
     if (!this.#byName.has(nameKey)) this.#byName.set(nameKey, view);
   }
 
-  /** Forgets `view` if it is the module loaded from `key`. */
-  remove(key: string, view: ImageView): void {
+  /** An unmapped view: forgotten if it is a loaded module (PEB->Ldr's side of NtUnmapViewOfSection). */
+  viewUnmapped(view: ImageView): void {
+    const key = view.section.file.key;
     if (this.#byPath.get(key) !== view) return;
     this.#byPath.delete(key);
     const nameKey = this.#nameKey(key, view);

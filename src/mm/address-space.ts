@@ -44,8 +44,10 @@ export class AddressSpace {
   /** Reservations as granule ranges (the VAD tree). */
   readonly #vads: VadTree;
   readonly #random: Random;
+  /** Whole granules in the space: a range of granules fits when it ends by this. */
+  readonly #granules: number;
   #lastAddress = NO_ADDRESS;
-  #lastOffset = -1;
+  #lastGranule = -1;
 
   /** `spares`: the kernel's memory for VAD trees, which a cleared space gives back (a terminated process's). */
   constructor(low: bigint, high: bigint, random: Random, spares?: SpareArrays) {
@@ -55,6 +57,7 @@ export class AddressSpace {
     this.low = low;
     this.high = high;
     this.#size = Number(high - low);
+    this.#granules = Math.floor(this.#size / GRANULARITY);
     this.#lowNumber = high <= MAX_SAFE ? Number(low) : null;
     this.#random = random;
     this.#vads = new VadTree(spares);
@@ -66,9 +69,9 @@ export class AddressSpace {
   }
 
   isFree(base: bigint, size: number): boolean {
-    const length = span(size);
-    const granule = this.#granuleAt(this.#offsetOf(base), length);
-    return granule >= 0 && this.#vads.isClear(granule, length / GRANULARITY);
+    const granule = this.#granuleOf(base);
+    const granules = span(size) / GRANULARITY;
+    return granule >= 0 && granule + granules <= this.#granules && this.#vads.isClear(granule, granules);
   }
 
   /**
@@ -79,8 +82,8 @@ export class AddressSpace {
     const length = span(size);
     const granules = length / GRANULARITY;
     if (preferred !== null) {
-      const granule = this.#granuleAt(this.#offsetOf(preferred), length);
-      if (granule >= 0 && this.#vads.insertIfClear(granule, granule + granules, item)) return preferred;
+      const granule = this.#granuleOf(preferred);
+      if (granule >= 0 && granule + granules <= this.#granules && this.#vads.insertIfClear(granule, granule + granules, item)) return preferred;
     }
     const low = window && window.low > this.low ? Number(window.low - this.low) : 0;
     const high = window && window.high < this.high ? Number(window.high - this.low) : this.#size;
@@ -101,7 +104,7 @@ export class AddressSpace {
 
   /** Releases the reservation that starts at `base`; returns the item it was made for (NONE: no reservation there). */
   release(base: bigint): unknown {
-    const granule = this.#granuleAt(this.#offsetOf(base), 0);
+    const granule = this.#granuleOf(base);
     return granule >= 0 ? this.#vads.take(granule) : NONE;
   }
 
@@ -123,15 +126,19 @@ export class AddressSpace {
     return this.#lowNumber !== null ? BigInt(this.#lowNumber + offset) : this.low + BigInt(offset);
   }
 
-  /** An address as a byte offset from `low`; addresses outside the space give offsets #granuleAt refuses. */
-  #offsetOf(address: bigint): number {
-    // Converting a bigint costs more than the rest of a placement, and views
-    // come and go at the same few addresses: remember the last conversion.
-    if (address === this.#lastAddress) return this.#lastOffset;
+  /**
+   * The granule an address begins, or -1 when it is not on the granule grid or not inside the
+   * space. Converting a bigint costs more than the rest of a placement, and views come and go
+   * at the same few addresses: the last answer is remembered (an int32, as the VAD tree takes it).
+   */
+  #granuleOf(address: bigint): number {
+    if (address === this.#lastAddress) return this.#lastGranule;
     // Below 2^53 the subtraction is exact; an address above the space rounds to something still above it.
     const offset = this.#lowNumber !== null ? Number(address) - this.#lowNumber : address < this.low ? -1 : Number(address - this.low);
+    const granule = this.#granuleAt(offset, 0);
     this.#lastAddress = address;
-    this.#lastOffset = offset;
-    return offset;
+    this.#lastGranule = granule;
+    return granule;
   }
+
 }

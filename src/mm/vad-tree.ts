@@ -54,9 +54,12 @@ const FORGOTTEN = -(2 ** 31);
 
 /** Throws unless [start, end) is a non-empty range of int32s (what the blocks can hold). */
 function checkRange(start: number, end: number): void {
-  if (!((start | 0) === start && (end | 0) === end && start < end)) {
-    throw new RangeError(`VAD range [${start}, ${end}) is not a non-empty range of 32-bit integers`);
-  }
+  // The throw is out of line, so every insert inlines the check.
+  if (!((start | 0) === start && (end | 0) === end && start < end)) badRange(start, end);
+}
+
+function badRange(start: number, end: number): never {
+  throw new RangeError(`VAD range [${start}, ${end}) is not a non-empty range of 32-bit integers`);
 }
 
 export class VadTree {
@@ -104,6 +107,33 @@ export class VadTree {
     // The range that refused the last insert refuses this one without a descent while it is
     // still there (an image asked for at its ASLR base again and again, with the base taken).
     if (start < this.#refusedEnd && end > this.#refusedStart) return false;
+    // Most processes hold fewer views than a leaf: a root leaf with room is a sorted array,
+    // checked and filled in one short pass (small enough for the map path to inline).
+    if (this.#height === 0 && !this.#leaves.isEmpty) {
+      const leaves = this.#leaves.data;
+      const leaf = this.#root;
+      const count = leaves[leaf + LEAF_COUNT];
+      if (count < LEAF_MAX) {
+        const first = leaf + LEAF_RANGES;
+        const last = first + TRIPLE * count;
+        let triple = first;
+        while (triple < last && leaves[triple + START] <= start) triple += TRIPLE;
+        if (triple > first && leaves[triple - TRIPLE + END] > start) return this.#refuse(triple - TRIPLE);
+        if (triple < last && leaves[triple + START] < end) return this.#refuse(triple);
+        for (let i = last - 1; i >= triple; i--) leaves[i + TRIPLE] = leaves[i];
+        leaves[triple + START] = start;
+        leaves[triple + END] = end;
+        leaves[triple + SLOT] = this.#items.add(item);
+        leaves[leaf + LEAF_COUNT] = count + 1;
+        this.#size++;
+        return true;
+      }
+    }
+    return this.#insertIfClearBelow(start, end, item);
+  }
+
+  /** insertIfClear in a tree of inner nodes (or a full or unmade root leaf): one descent for the check and the insert. */
+  #insertIfClearBelow(start: number, end: number, item: unknown): boolean {
     const leaf = this.#descend(start);
     const leaves = this.#leaves.data;
     const at = this.#lastAtMost(leaf, start);
@@ -126,6 +156,26 @@ export class VadTree {
 
   /** Removes the range that starts at `start` and returns its item; NONE when there is no such range. */
   take(start: number): unknown {
+    // A root leaf (a process with few views): one short pass, as in insertIfClear.
+    if (this.#height === 0) {
+      const leaves = this.#leaves.data;
+      const leaf = this.#root;
+      const last = leaf + LEAF_RANGES + TRIPLE * leaves[leaf + LEAF_COUNT];
+      let triple = leaf + LEAF_RANGES;
+      while (triple < last && leaves[triple + START] < start) triple += TRIPLE;
+      if (triple === last || leaves[triple + START] !== start) return NONE;
+      if (start === this.#refusedStart) this.#refusedEnd = FORGOTTEN;
+      const item = this.#items.take(leaves[triple + SLOT]);
+      for (let i = triple; i < last - TRIPLE; i++) leaves[i] = leaves[i + TRIPLE];
+      leaves[leaf + LEAF_COUNT]--;
+      this.#size--;
+      return item;
+    }
+    return this.#takeBelow(start);
+  }
+
+  /** take() in a tree of inner nodes. */
+  #takeBelow(start: number): unknown {
     // Usually the range is still in the leaf it was put in, which keeps another range besides
     // (so no descent is needed to drop an emptied leaf from its parent); else descend.
     let leaf = this.#hints.recall(start);
@@ -144,7 +194,7 @@ export class VadTree {
     for (let i = triple, last = leaf + LEAF_RANGES + TRIPLE * (count - 1); i < last; i++) leaves[i] = leaves[i + TRIPLE];
     leaves[leaf + LEAF_COUNT] = count - 1;
     this.#size--;
-    if (count === 1 && this.#height > 0) this.#dropEmptyLeaf(leaf);
+    if (count === 1) this.#dropEmptyLeaf(leaf);
     return item;
   }
 
@@ -265,7 +315,13 @@ export class VadTree {
     leaves[triple + SLOT] = this.#items.add(item);
     leaves[leaf + LEAF_COUNT] = count + 1;
     this.#size++;
-    // A new minimum lowers the separating keys on the way down.
+    // The rest concerns trees of more than one leaf, or a full leaf: out of line, so the common insert stays small enough to inline.
+    if (this.#height > 0) this.#insertedBelowRoot(leaf, at, start);
+    if (count + 1 > LEAF_MAX) this.#splitLeaf(leaf);
+  }
+
+  /** After an insert into `leaf` of a tree with inner nodes: a new minimum lowers the keys on the path, and the leaf is remembered for take(). */
+  #insertedBelowRoot(leaf: number, at: number, start: number): void {
     if (at === 0) {
       const inners = this.#inners.data;
       for (let level = 0; level < this.#height; level++) {
@@ -273,8 +329,7 @@ export class VadTree {
         if (start < inners[key]) inners[key] = start;
       }
     }
-    if (this.#height > 0) this.#hints.remember(start, leaf);
-    if (count + 1 > LEAF_MAX) this.#splitLeaf(leaf);
+    this.#hints.remember(start, leaf);
   }
 
   /** Moves the upper half of an overfull leaf into a new leaf after it, and hands the new leaf to the parent. */

@@ -1,10 +1,11 @@
 // Image views (SEMANTICS.md §5A): one mapped view of a section in a process,
 // and a process's views in map order. A view is found by base through the
 // address space's VAD tree (which holds it); the list only keeps the order.
-// It is linked through the views themselves (as the loader's
-// InLoadOrderModuleList links LDR_DATA_TABLE_ENTRYs), so adding and removing a
-// view is O(1) and touches only the view and its neighbours, whatever the
-// process holds.
+// The list is an array in map order where an unmapped view leaves a hole,
+// filled in when the holes outnumber the views (and trimmed at once from the
+// end): adding and removing a view is O(1) amortised, and a map writes one
+// reference into memory the process already had (a linked list through the
+// views wrote three, each a write-barrier entry for the garbage collector).
 import type { ImageSection } from './section.js';
 
 /** One mapped view of an image section in a process. */
@@ -16,10 +17,9 @@ export interface ImageView {
   readonly noExecute: boolean;
   /** The map's status: SUCCESS or an informational code. */
   readonly status: number;
-  /** The list the view is on (null once removed) and its neighbours there: the ViewList's to set. */
+  /** The list the view is on (null once removed) and its place there: the ViewList's to set. */
   list: ViewList | null;
-  previous: ImageView | null;
-  next: ImageView | null;
+  slot: number;
 }
 
 /**
@@ -36,8 +36,7 @@ export class MappedView implements ImageView {
   readonly noExecute: boolean;
   status: number;
   list: ViewList | null;
-  previous: ImageView | null;
-  next: ImageView | null;
+  slot: number;
 
   constructor(section: ImageSection, viewSize: number, noExecute: boolean) {
     // Every field set here, none by initializers: the map path inlines this constructor whole.
@@ -47,8 +46,7 @@ export class MappedView implements ImageView {
     this.noExecute = noExecute;
     this.status = 0;
     this.list = null;
-    this.previous = null;
-    this.next = null;
+    this.slot = -1;
   }
 }
 
@@ -56,10 +54,10 @@ function alreadyListed(): never {
   throw new RangeError('the view is already on a view list');
 }
 
-/** A process's image views, in map order; adding and removing one is O(1). */
+/** A process's image views, in map order; adding and removing one is O(1) amortised. */
 export class ViewList {
-  #first: ImageView | null = null;
-  #last: ImageView | null = null;
+  /** The views in map order; null where a view was removed (until the holes are filled in). */
+  #views: (ImageView | null)[] = [];
   #size = 0;
 
   get size(): number {
@@ -69,11 +67,8 @@ export class ViewList {
   add(view: ImageView): void {
     if (view.list !== null) alreadyListed();
     view.list = this;
-    view.previous = this.#last;
-    view.next = null;
-    if (this.#last === null) this.#first = view;
-    else this.#last.next = view;
-    this.#last = view;
+    view.slot = this.#views.length;
+    this.#views.push(view);
     this.#size++;
   }
 
@@ -83,37 +78,41 @@ export class ViewList {
 
   remove(view: ImageView): void {
     if (view.list !== this) return;
-    const { previous, next } = view;
-    if (previous === null) this.#first = next;
-    else previous.next = next;
-    if (next === null) this.#last = previous;
-    else next.previous = previous;
-    // Unlinked completely, so a view kept elsewhere (a start view) holds no chain of old ones alive.
+    const views = this.#views;
+    views[view.slot] = null;
     view.list = null;
-    view.previous = null;
-    view.next = null;
+    view.slot = -1;
     this.#size--;
+    // Holes at the end go at once (a view mapped and unmapped again leaves none); others once they outnumber the views.
+    while (views.length > 0 && views[views.length - 1] === null) views.pop();
+    if (views.length - this.#size > 32 && views.length > 2 * this.#size) this.#fillHoles();
   }
 
   clear(): void {
-    for (let view = this.#first; view !== null; ) {
-      const next: ImageView | null = view.next;
+    for (const view of this.#views) {
+      if (view === null) continue;
       view.list = null;
-      view.previous = null;
-      view.next = null;
-      view = next;
+      view.slot = -1;
     }
-    this.#first = null;
-    this.#last = null;
+    this.#views = [];
     this.#size = 0;
   }
 
-  /** The views in map order; the loop body may remove the view it is given (only that one). */
+  /** The views in map order; the loop body may remove views (a removed view is not visited later). */
   *[Symbol.iterator](): IterableIterator<ImageView> {
-    for (let view = this.#first; view !== null; ) {
-      const next: ImageView | null = view.next;
-      yield view;
-      view = next;
+    // Over a copy: a removal during the loop may fill holes and move views.
+    for (const view of this.#views.slice()) if (view !== null && view.list === this) yield view;
+  }
+
+  #fillHoles(): void {
+    const views = this.#views;
+    let kept = 0;
+    for (let i = 0; i < views.length; i++) {
+      const view = views[i];
+      if (view === null || view === undefined) continue;
+      view.slot = kept;
+      views[kept++] = view;
     }
+    views.length = kept;
   }
 }

@@ -68,10 +68,16 @@ export interface UserModeLoader {
   initializeProcess(process: ProcessObject): void;
   /** LdrLoadDll. */
   loadLibrary(process: ProcessObject, path: string): { status: number; base: bigint };
-  /** A view went away: the loader forgets it if it was a module of its list. */
-  viewUnmapped(process: ProcessObject, view: ImageView): void;
-  /** The process ended: the loader drops its module list. */
-  processExited(process: ProcessObject): void;
+}
+
+/**
+ * What the loader keeps in a process (PEB->Ldr, its PEB_LDR_DATA): set when
+ * the loader first runs there, dropped with the process. An unmap tells it
+ * through here, with no lookup of the process.
+ */
+export interface LoaderData {
+  /** A view went away: forgotten if it was one of the loaded modules. */
+  viewUnmapped(view: ImageView): void;
 }
 
 /** What a process needs from its kernel. */
@@ -124,6 +130,8 @@ export class ProcessObject implements Process, MapTarget {
   runsLoader = true;
   /** Whether the program's run-time loads follow the loader (createProcess's `runtimeLoads`). */
   runsProgram = true;
+  /** PEB->Ldr: the loader's module list, null until the loader first runs here. */
+  ldr: LoaderData | null = null;
 
   constructor(services: ProcessServices, init: ProcessInit) {
     this.#services = services;
@@ -196,7 +204,7 @@ export class ProcessObject implements Process, MapTarget {
     const view = item as ImageView;
     this.views.remove(view);
     view.section.file.mappedImageViews--;
-    this.#services.loader.viewUnmapped(this, view);
+    if (this.ldr !== null) this.ldr.viewUnmapped(view);
     return STATUS_SUCCESS;
   }
 
@@ -209,7 +217,7 @@ export class ProcessObject implements Process, MapTarget {
     this.views.clear();
     this.addressSpace.clear();
     this.state = 'terminated';
-    this.#services.loader.processExited(this);
+    this.ldr = null;
     this.#services.exited(this);
   }
 

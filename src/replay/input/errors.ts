@@ -13,16 +13,10 @@ export class ReplayInputError extends Error {
 
   constructor(item: BadRecord | FileError) {
     const where = item.member === undefined ? item.file : `${item.file} [${item.member}]`;
-    if (item.kind === 'bad') {
-      const line = item.line === undefined ? '' : ` (line ${item.line})`;
-      super(`${where}: record ${item.record}${line}: ${item.reason}`);
-      this.record = item.record;
-      this.field = item.field;
-    } else {
-      super(`${where}: ${item.code}: ${item.message}`);
-      this.record = item.recordsBefore;
-      this.field = undefined;
-    }
+    const line = item.kind === 'bad' && item.line !== undefined ? ` (line ${item.line})` : '';
+    super(item.kind === 'bad' ? `${where}: record ${item.record}${line}: ${item.reason}` : `${where}: ${item.code}: ${item.message}`);
+    this.record = item.kind === 'bad' ? item.record : item.recordsBefore;
+    this.field = item.kind === 'bad' ? item.field : undefined;
     this.file = item.file;
     this.member = item.member;
     this.code = item.code;
