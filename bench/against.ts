@@ -8,7 +8,8 @@
 //   npm run bench:against -- 10084e6 map process dispatch --rounds 8
 //
 // The revision is checked out once into a worktree under the system's temp
-// folder (its dependencies installed with `npm ci`); `<bench>` names a file
+// folder (its dependencies installed with `npm ci`; delete the folder and run
+// `git worktree prune` to drop it); `<bench>` names a file
 // of bench/ that both revisions have. Both sides print their tables with
 // bench/report.ts's printTable, which this parses.
 import { execFileSync } from 'node:child_process';

@@ -1,3 +1,6 @@
+// The PE component's surface: reading (parsePe, the section checks of
+// NtCreateSection, version resources, imphash), building images (buildPe), and
+// the work budgets that bound every parse by the input's size.
 export { parsePe, rvaToOffset, type ParseOptions } from './parse.js';
 export { buildPe, type PeBuildSpec } from './build.js';
 export { readVersionInfo } from './version-info.js';
