@@ -120,6 +120,7 @@ export class VadTree {
         while (triple < last && leaves[triple + START] <= start) triple += TRIPLE;
         if (triple > first && leaves[triple - TRIPLE + END] > start) return this.#refuse(triple - TRIPLE);
         if (triple < last && leaves[triple + START] < end) return this.#refuse(triple);
+        // #insertAt without its rare paths (first leaf, inner keys, split): a call to it measured ~10 % slower here.
         for (let i = last - 1; i >= triple; i--) leaves[i + TRIPLE] = leaves[i];
         leaves[triple + START] = start;
         leaves[triple + END] = end;
@@ -164,12 +165,7 @@ export class VadTree {
       let triple = leaf + LEAF_RANGES;
       while (triple < last && leaves[triple + START] < start) triple += TRIPLE;
       if (triple === last || leaves[triple + START] !== start) return NONE;
-      if (start === this.#refusedStart) this.#refusedEnd = FORGOTTEN;
-      const item = this.#items.take(leaves[triple + SLOT]);
-      for (let i = triple; i < last - TRIPLE; i++) leaves[i] = leaves[i + TRIPLE];
-      leaves[leaf + LEAF_COUNT]--;
-      this.#size--;
-      return item;
+      return this.#removeTriple(leaf, triple);
     }
     return this.#takeBelow(start);
   }
@@ -187,14 +183,21 @@ export class VadTree {
     }
     const triple = leaf + LEAF_RANGES + TRIPLE * at;
     if (at < 0 || leaves[triple + START] !== start) return NONE;
-    if (start === this.#refusedStart) this.#refusedEnd = FORGOTTEN;
+    const item = this.#removeTriple(leaf, triple);
+    if (leaves[leaf + LEAF_COUNT] === 0) this.#dropEmptyLeaf(leaf);
+    return item;
+  }
+
+  /** Takes the range at `triple` out of `leaf` and returns its item (the leaf may be left empty). */
+  #removeTriple(leaf: number, triple: number): unknown {
+    const leaves = this.#leaves.data;
+    if (leaves[triple + START] === this.#refusedStart) this.#refusedEnd = FORGOTTEN;
     const item = this.#items.take(leaves[triple + SLOT]);
-    // Close the gap: the triples after `at` move down one (a loop: cheaper than copyWithin for a few words).
+    // Close the gap: the triples after it move down one (a loop: cheaper than copyWithin for a few words).
     const count = leaves[leaf + LEAF_COUNT];
     for (let i = triple, last = leaf + LEAF_RANGES + TRIPLE * (count - 1); i < last; i++) leaves[i] = leaves[i + TRIPLE];
     leaves[leaf + LEAF_COUNT] = count - 1;
     this.#size--;
-    if (count === 1) this.#dropEmptyLeaf(leaf);
     return item;
   }
 
